@@ -1,0 +1,1 @@
+"""Instructor side of CNN From Scratch: hidden checks, building, grading, reports."""

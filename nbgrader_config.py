@@ -1,0 +1,20 @@
+"""nbgrader configuration: the repository root is the course root."""
+
+c = get_config()  # noqa: F821 (provided by nbgrader)
+
+c.CourseDirectory.course_id = "cnn-from-scratch"
+c.CourseDirectory.source_directory = "source"
+c.CourseDirectory.release_directory = "release"
+c.CourseDirectory.solution_directory = "solutions"
+
+# the assignments, in teaching order; `cnn-course build` generates these
+c.CnnCourse.assignments = [
+    "01_im2col",
+]
+
+# per cell; a whole notebook is bounded by the grader's own limit
+c.Execute.timeout = 120
+c.ExecutePreprocessor.timeout = 120
+# a deleted test cell comes back from the gradebook and is graded, not left for manual grading
+c.OverwriteCells.add_missing_cells = True
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
