@@ -18,3 +18,10 @@ c.ExecutePreprocessor.timeout = 120
 # a deleted test cell comes back from the gradebook and is graded, not left for manual grading
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+
+# Kernels started by nbgrader inherit this: a later notebook that cannot find a
+# student's earlier one grades with the reference dependencies (each assignment
+# is graded on its own); outside grading it stops with a clear message instead.
+import os  # noqa: E402
+
+os.environ.setdefault("CNN_COURSE_GRADING", "1")

@@ -9,6 +9,7 @@ assignment succeeded, and a file is rewritten only when its content changed.
 """
 
 import filecmp
+import os
 import shutil
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from nbgrader.utils import capture_log, temp_attrs
 from .course_root import CourseError, assignments, load_config
 from .source_check import check_assignment
 
-STAGING = "build"
+STAGING = f"build/{os.getpid()}"  # one per process, so two builds never share it
 SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 VARIES_TAG = "varies"  # a cell whose output changes run to run (a live timing)
 
