@@ -1,0 +1,66 @@
+"""Every grader test is itself tested, through a real `nbgrader autograde`.
+
+Per assignment, one scratch course grades: the reference solutions (full marks
+in every test cell), the untouched release (zero in every test cell), each
+bug_*.py of the corpus (loses points) and each alt_*.py (full marks).
+"""
+
+import pytest
+
+from autograder.demo import simulated_submissions
+from autograder.nbgrader_grade import autograde, scratch_course
+from autograder.submissions import fill, filled_with_solutions
+
+from helpers import ASSIGNMENTS, ROOT, corpus
+
+_graded = {}
+
+
+def graded(assignment, tmp_path_factory):
+    """{student: {grade_id: (score, max)}} for the whole corpus of one assignment, graded once."""
+    if assignment not in _graded:
+        tmp = tmp_path_factory.mktemp(assignment)
+        api = scratch_course(ROOT, assignment, tmp / "course")
+        three = simulated_submissions(ROOT, assignment, tmp / "work")
+        submissions = {"solution": three["perfect"], "release": three["untouched"]}
+        for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
+            answers = filled_with_solutions(ROOT, assignment, variant)
+            submissions[variant.stem] = [fill(nb, answers[nb.name], tmp / variant.stem / nb.name)
+                                         for nb in three["untouched"]]
+        _graded[assignment] = autograde(api, assignment, submissions)
+    return _graded[assignment]
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_solution_scores_full_marks_in_every_test_cell(assignment, tmp_path_factory):
+    cells = graded(assignment, tmp_path_factory)["solution"]
+    assert cells, "nbgrader did not grade the solution"
+    short = {name: s for name, s in cells.items() if s[0] != s[1]}
+    assert not short, f"the reference solution loses points in {short}"
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_untouched_release_scores_zero_in_every_test_cell(assignment, tmp_path_factory):
+    cells = graded(assignment, tmp_path_factory)["release"]
+    assert cells, "nbgrader did not grade the release"
+    scored = {name: s for name, s in cells.items() if s[0] != 0}
+    assert not scored, f"the untouched stubs earn points in {scored}"
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")],
+                         ids=lambda p: getattr(p, "stem", p))
+def test_each_bug_loses_points(assignment, variant, tmp_path_factory):
+    cells = graded(assignment, tmp_path_factory)[variant.stem]
+    assert cells, f"nbgrader did not grade {variant.name}"
+    score, total = sum(s for s, _ in cells.values()), sum(m for _, m in cells.values())
+    assert score < total, f"{variant.name} gets full marks"
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [(a, v) for a in ASSIGNMENTS for v in corpus(a, "alt")],
+                         ids=lambda p: getattr(p, "stem", p))
+def test_each_correct_alternative_scores_full_marks(assignment, variant, tmp_path_factory):
+    cells = graded(assignment, tmp_path_factory)[variant.stem]
+    short = {name: s for name, s in cells.items() if s[0] != s[1]}
+    assert cells and not short, f"{variant.name} loses points in {short}"
