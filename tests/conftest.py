@@ -8,7 +8,6 @@ CORPUS = ROOT / "tests" / "corpus"
 
 # notebooks executed by the tests grade on their own, as under nbgrader
 os.environ.setdefault("CNN_COURSE_GRADING", "1")
-os.environ.setdefault("MPLBACKEND", "Agg")
 
 
 @pytest.fixture(scope="session")

@@ -31,7 +31,13 @@ def graded(assignment, tmp_path_factory):
     return _graded[assignment]
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def by_assignment(*params):
+    """Keep one assignment's tests on one xdist worker: its corpus is graded once there."""
+    return pytest.param(*params, marks=pytest.mark.xdist_group(params[0]),
+                        id="-".join(getattr(p, "stem", p) for p in params))
+
+
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
 def test_solution_scores_full_marks_in_every_test_cell(assignment, tmp_path_factory):
     cells = graded(assignment, tmp_path_factory)["solution"]
     assert cells, "nbgrader did not grade the solution"
@@ -39,7 +45,7 @@ def test_solution_scores_full_marks_in_every_test_cell(assignment, tmp_path_fact
     assert not short, f"the reference solution loses points in {short}"
 
 
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
 def test_untouched_release_scores_zero_in_every_test_cell(assignment, tmp_path_factory):
     cells = graded(assignment, tmp_path_factory)["release"]
     assert cells, "nbgrader did not grade the release"
@@ -48,8 +54,7 @@ def test_untouched_release_scores_zero_in_every_test_cell(assignment, tmp_path_f
 
 
 @pytest.mark.parametrize("assignment,variant",
-                         [(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")],
-                         ids=lambda p: getattr(p, "stem", p))
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
 def test_each_bug_loses_points(assignment, variant, tmp_path_factory):
     cells = graded(assignment, tmp_path_factory)[variant.stem]
     assert cells, f"nbgrader did not grade {variant.name}"
@@ -58,8 +63,7 @@ def test_each_bug_loses_points(assignment, variant, tmp_path_factory):
 
 
 @pytest.mark.parametrize("assignment,variant",
-                         [(a, v) for a in ASSIGNMENTS for v in corpus(a, "alt")],
-                         ids=lambda p: getattr(p, "stem", p))
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "alt")])
 def test_each_correct_alternative_scores_full_marks(assignment, variant, tmp_path_factory):
     cells = graded(assignment, tmp_path_factory)[variant.stem]
     short = {name: s for name, s in cells.items() if s[0] != s[1]}

@@ -1,0 +1,30 @@
+# Every target makes .venv when it is missing and reuses it afterwards; the
+# venv's bin/ comes first on PATH (nbgrader runs `alembic` from there).
+VENV := .venv
+BIN := $(abspath $(VENV))/bin
+export PATH := $(BIN):$(PATH)
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+
+.PHONY: demo test build lab
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || python3 -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(STAMP)
+	cnn-course demo
+
+test: $(TEST_STAMP)
+	python -m pytest -n 2 --dist loadgroup
+
+build: $(STAMP)
+	cnn-course build
+
+lab: $(STAMP)
+	jupyter lab --notebook-dir=release
