@@ -27,4 +27,4 @@ build: $(STAMP)
 	cnn-course build
 
 lab: $(STAMP)
-	jupyter lab --notebook-dir=release
+	jupyter lab --ServerApp.root_dir=release
