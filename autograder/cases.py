@@ -108,7 +108,9 @@ def call(fn, case, uses=None):
     args = tuple(_copy(a, case.readonly) for a in case.args)
     kwargs = {k: _copy(v, case.readonly) for k, v in case.kwargs.items()}
     try:
-        with _references_in_place_of(fn, uses or {}):
+        # a warning would reach stderr and fail the test cell under nbgrader: make it an error here too
+        with _references_in_place_of(fn, uses or {}), \
+                np.errstate(over="raise", divide="raise", invalid="raise"):
             return fn(*args, **kwargs)
     except NotImplementedError:
         raise AssertionError(f"{case.name}: not implemented yet "
@@ -118,6 +120,10 @@ def call(fn, case, uses=None):
             raise AssertionError(f"{case.name}: your function writes into one of its inputs "
                                  f"({error}); work on a copy or build a new array") from None
         raise AssertionError(f"{case.name}: raised ValueError: {error}") from None
+    except FloatingPointError as error:
+        raise AssertionError(f"{case.name}: NumPy reports {error} — this would print a "
+                             "RuntimeWarning; keep exp's argument <= 0 and never take log(0)"
+                             + (f". Hint: {case.hint}" if case.hint else "")) from None
     except Exception as error:
         raise AssertionError(f"{case.name}: raised {type(error).__name__}: {error}") from None
 

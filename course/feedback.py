@@ -53,7 +53,7 @@ def check_scalar(actual, expected, what, rtol=1e-7, atol=1e-10, hint=""):
         _fail(what, f"returned {describe(actual)}, expected a number near {expected:.6g}")
     if not np.isfinite(actual):
         _fail(what, f"returned {actual} — expected a finite number near {expected:.6g}"
-              " (an overflow in exp, or log(0)?)")
+              " (an overflow in exp, or log(0)?)" + (f". Hint: {hint}" if hint else ""))
     if not np.isclose(actual, expected, rtol=rtol, atol=atol):
         _fail(what, f"returned {float(actual):.8g}, expected {expected:.8g}"
               + (f". Hint: {hint}" if hint else ""))
@@ -85,7 +85,7 @@ def check_array(actual, expected, what, rtol=1e-7, atol=1e-10, dtype=None, hint=
     if bad.any():
         index = tuple(int(i) for i in np.argwhere(bad)[0])
         _fail(what, f"contains {actual[index]} at index {index} — expected finite values"
-              " (an overflow in exp, log(0) or 0/0?)")
+              " (an overflow in exp, log(0) or 0/0?)" + (f". Hint: {hint}" if hint else ""))
     close = np.isclose(actual.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol)
     if close.all():
         return
@@ -128,3 +128,31 @@ def check_dtype(actual, expected_dtype, what):
         _fail(what, f"returned {describe(actual)}, expected an array")
     if actual.dtype != np.dtype(expected_dtype):
         _fail(what, f"dtype {actual.dtype}, expected {np.dtype(expected_dtype)} — keep the input's dtype")
+
+
+def check_loss_and_grad(actual, what, loss=None, grad=None, names=("loss", "dz"), rtol=1e-7,
+                        atol=1e-10, dtype=None, hint=""):
+    """`actual` must be a pair (loss, gradient): a finite number and an array.
+
+    With `loss` or `grad` given, their values (and `dtype`) are compared too.
+    """
+    _check_returned(actual, what)
+    if not isinstance(actual, (tuple, list)) or len(actual) != 2:
+        _fail(what, f"returned {describe(actual)}, expected a tuple ({', '.join(names)})")
+    value, gradient = actual
+    if loss is None:
+        if isinstance(value, np.ndarray) and value.size == 1:
+            value = value.reshape(())[()]
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            _fail(f"{what}, {names[0]}", f"returned {describe(value)}, expected one number")
+        if not np.isfinite(value):
+            _fail(f"{what}, {names[0]}", f"returned {value} — expected a finite number"
+                  " (an overflow in exp, or log(0)?)")
+    else:
+        check_scalar(value, loss, f"{what}, {names[0]}", rtol=rtol, atol=atol, hint=hint)
+    if grad is None:
+        if not isinstance(gradient, np.ndarray):
+            _fail(f"{what}, {names[1]}", f"returned {describe(gradient)}, expected an array")
+    else:
+        check_array(gradient, grad, f"{what}, {names[1]}", rtol=rtol, atol=atol, dtype=dtype,
+                    hint=hint)

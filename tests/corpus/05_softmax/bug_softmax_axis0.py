@@ -1,0 +1,4 @@
+# normalises over axis 0: every column sums to 1 instead of every row
+def softmax(z):
+    exps = np.exp(z - z.max(axis=0, keepdims=True))
+    return exps / exps.sum(axis=0, keepdims=True)

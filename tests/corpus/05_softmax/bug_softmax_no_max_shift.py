@@ -1,0 +1,4 @@
+# softmax straight from the formula: exp(1000) overflows to inf and inf/inf is nan
+def softmax(z):
+    exps = np.exp(z)
+    return exps / exps.sum(axis=1, keepdims=True)
