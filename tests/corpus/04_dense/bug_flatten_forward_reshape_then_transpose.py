@@ -1,0 +1,3 @@
+# flatten_forward reshapes to (C*H*W, N) and transposes: right shape, examples mixed up (mistake 8)
+def flatten_forward(x):
+    return x.reshape(-1, x.shape[0]).T

@@ -1,0 +1,3 @@
+# relu_backward masks with dout > 0 instead of x > 0: negative gradients never flow back
+def relu_backward(dout, x):
+    return dout * (dout > 0)

@@ -1,0 +1,3 @@
+# relu_backward computes the gradient but forgets to return it (mistake 13)
+def relu_backward(dout, x):
+    dx = dout * (x > 0)

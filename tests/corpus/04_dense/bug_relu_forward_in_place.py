@@ -1,0 +1,4 @@
+# relu_forward writes into its input: x[x < 0] = 0 changes the caller's array (mistake 12)
+def relu_forward(x):
+    x[x < 0] = 0
+    return x

@@ -1,0 +1,6 @@
+# relu_forward uses np.max (a reduction along axis 0) instead of the elementwise np.maximum
+import numpy as np
+
+
+def relu_forward(x):
+    return np.max(x, 0)
