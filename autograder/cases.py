@@ -72,8 +72,8 @@ def compare_scalar(actual, expected, what, case):
 def compare_tuple(*names):
     """A comparison for functions returning a tuple of arrays named `names`."""
     def compare(actual, expected, what, case):
-        check_tuple(actual, expected, names, what, rtol=case.rtol, atol=case.atol,
-                    hint=case.hint)
+        check_tuple(actual, expected, names, what, keep_dtype=True, rtol=case.rtol,
+                    atol=case.atol, hint=case.hint)
     return compare
 
 
@@ -107,6 +107,7 @@ def call(fn, case, uses=None):
     """Call `fn` on fresh copies of the case's inputs; a crash becomes a sentence."""
     args = tuple(_copy(a, case.readonly) for a in case.args)
     kwargs = {k: _copy(v, case.readonly) for k, v in case.kwargs.items()}
+    hint = f". Hint: {case.hint}" if case.hint else ""
     try:
         # a warning would reach stderr and fail the test cell under nbgrader: make it an error here too
         with _references_in_place_of(fn, uses or {}), \
@@ -119,13 +120,13 @@ def call(fn, case, uses=None):
         if case.readonly and "read-only" in str(error):
             raise AssertionError(f"{case.name}: your function writes into one of its inputs "
                                  f"({error}); work on a copy or build a new array") from None
-        raise AssertionError(f"{case.name}: raised ValueError: {error}") from None
+        raise AssertionError(f"{case.name}: raised ValueError: {error}{hint}") from None
     except FloatingPointError as error:
         raise AssertionError(f"{case.name}: NumPy reports {error} — this would print a "
                              "RuntimeWarning; keep exp's argument <= 0 and never take log(0)"
-                             + (f". Hint: {case.hint}" if case.hint else "")) from None
+                             + hint) from None
     except Exception as error:
-        raise AssertionError(f"{case.name}: raised {type(error).__name__}: {error}") from None
+        raise AssertionError(f"{case.name}: raised {type(error).__name__}: {error}{hint}") from None
 
 
 def expected_output(check, case):

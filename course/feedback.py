@@ -102,13 +102,15 @@ def check_array(actual, expected, what, rtol=1e-7, atol=1e-10, dtype=None, hint=
     _fail(what, message)
 
 
-def check_tuple(actual, expected, names, what, **kwargs):
-    """`actual` must be a tuple of arrays `names`, each matching `expected`."""
+def check_tuple(actual, expected, names, what, keep_dtype=False, **kwargs):
+    """`actual` must be a tuple of arrays `names`, each matching `expected`
+    (and, with `keep_dtype`, each of `expected`'s dtype)."""
     _check_returned(actual, what)
     if not isinstance(actual, (tuple, list)) or len(actual) != len(names):
         _fail(what, f"returned {describe(actual)}, expected a tuple ({', '.join(names)})")
     for name, got, want in zip(names, actual, expected):
-        check_array(got, want, f"{what}, {name}", **kwargs)
+        dtype = np.asarray(want).dtype if keep_dtype else None
+        check_array(got, want, f"{what}, {name}", dtype=dtype, **kwargs)
 
 
 def check_shape(actual, expected_shape, what, hint=""):
