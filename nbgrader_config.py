@@ -10,6 +10,11 @@ c.CourseDirectory.solution_directory = "solutions"
 # the assignments, in teaching order; `cnn-course build` generates these
 c.CnnCourse.assignments = [
     "01_im2col",
+    "02_convolution",
+    "03_pooling",
+    "04_dense",
+    "05_softmax",
+    "06_cnn",
 ]
 
 # per cell; a whole notebook is bounded by the grader's own limit
