@@ -95,6 +95,13 @@ def test_while_grading_a_missing_notebook_gives_the_references(later, monkeypatc
     assert err == "" and len(out.strip().splitlines()) == 1 and "reference" in out
 
 
+def test_while_grading_the_layers_come_from_the_fast_references(later, monkeypatch, capsys):
+    from autograder.reference_layers import LAYERS
+    monkeypatch.setenv(GRADING_VARIABLE, "1")
+    found = load_functions("04_dense", "dense_forward", "dense_backward")
+    assert found == [LAYERS["dense_forward"], LAYERS["dense_backward"]]
+
+
 def test_while_grading_an_unfinished_notebook_is_never_replaced(tmp_path, later, monkeypatch):
     monkeypatch.setenv(GRADING_VARIABLE, "1")
     _earlier(tmp_path, scale=STUB)
