@@ -1,6 +1,7 @@
 """Finding the course root and reading its nbgrader configuration."""
 
 import os
+import sys
 from pathlib import Path
 
 from traitlets.config.loader import PyFileConfigLoader
@@ -21,8 +22,16 @@ def find_root(start=None):
     raise CourseError(f"no {CONFIG_FILE} in {here} or above — run this inside the course repository")
 
 
+def _python_bin_on_path():
+    # nbgrader runs `alembic` on a fresh gradebook; it lives beside this Python
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 def load_config(root):
     """The course's nbgrader Config, with CourseDirectory.root set to `root`."""
+    _python_bin_on_path()
     config = PyFileConfigLoader(CONFIG_FILE, path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     return config

@@ -16,6 +16,34 @@ def _demo(args):
     demo(find_root(args.root))
 
 
+def _limits(args):
+    from autograder.sandbox import Limits
+    return Limits(wall=args.timeout, cell=args.cell_timeout, memory_mb=args.memory)
+
+
+def _grade(args):
+    from autograder.course_root import find_root
+    from autograder.grade import grade
+    grade(find_root(args.root), args.assignment, submissions=args.submissions, out=args.out,
+          jobs=args.jobs, use_sandbox=not args.no_sandbox, limits=_limits(args))
+
+
+def _check(args):
+    from autograder.grade import check
+    ok, table = check(args.notebook, root=args.root, use_sandbox=not args.no_sandbox,
+                      limits=_limits(args))
+    print(table)
+    return 0 if ok else 1
+
+
+def _sandbox_options(parser):
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="run student code without bubblewrap (unsafe)")
+    parser.add_argument("--timeout", type=float, default=300, help="seconds per notebook")
+    parser.add_argument("--cell-timeout", type=int, default=60, help="seconds per cell")
+    parser.add_argument("--memory", type=int, default=2048, help="MB of address space")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="cnn-course", description=__doc__)
     parser.add_argument("--root", help="course root (default: the folder holding "
@@ -26,14 +54,26 @@ def main(argv=None):
     build.set_defaults(run=_build)
     demo = commands.add_parser("demo", help="build, grade three simulated students, print grades")
     demo.set_defaults(run=_demo)
+    grade = commands.add_parser("grade", help="grade every submission of an assignment, "
+                                "sandboxed, with trusted scores")
+    grade.add_argument("assignment")
+    grade.add_argument("--submissions", help="folder or .zip of <student>/<notebook>.ipynb or "
+                       "<student>.ipynb (default: nbgrader's submitted/)")
+    grade.add_argument("--out", help="output folder (default: grades/ASSIGNMENT)")
+    grade.add_argument("--jobs", type=int, help="submissions at once (default: number of cores)")
+    _sandbox_options(grade)
+    grade.set_defaults(run=_grade)
+    check = commands.add_parser("check", help="run the hidden checks on one notebook")
+    check.add_argument("notebook")
+    _sandbox_options(check)
+    check.set_defaults(run=_check)
     args = parser.parse_args(argv)
     from autograder.course_root import CourseError
     try:
-        args.run(args)
+        return args.run(args) or 0
     except CourseError as error:
         print(f"cnn-course: {error}", file=sys.stderr)
         return 2
-    return 0
 
 
 if __name__ == "__main__":

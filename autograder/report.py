@@ -1,0 +1,229 @@
+"""What `grade` writes: grades.csv, scores_by_function.csv, feedback HTML, Gradescope
+results.json, a printed summary and summary.png; and the table `check` prints.
+
+The feedback shows the student's code and outputs as executed, with the
+released (visible) test cells; hidden test code never reaches it (cells are
+taken from the release, and anything between hidden-test markers is cut out
+as a second guard). Hidden *cases* appear only by their description and hint.
+"""
+
+import base64
+import csv
+import html
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+import nbformat
+
+from .intake import safe_name
+from .trusted import HIDDEN_BEGIN, HIDDEN_END
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+
+
+def flag_text(row):
+    return ";".join(sorted(row.flags))
+
+
+def function_scores(spec, row):
+    """{function: (score, max, passed cases, total cases)}."""
+    found = {}
+    for result in row.notebooks.values():
+        for fn, data in result["functions"].items():
+            found[fn] = [0.0, 0.0, data["passed"], data["total"]]
+    for cell in spec.cells.values():
+        fns = sorted(cell.cases) or ["(visible only)"]
+        result = next((r["cells"].get(cell.grade_id) for r in row.notebooks.values()
+                       if cell.grade_id in r["cells"]), None)
+        for fn in fns:
+            entry = found.setdefault(fn, [0.0, 0.0, 0, sum(len(c) for c in [cell.cases.get(fn, [])])])
+            entry[1] += cell.points / len(fns)
+            if result:
+                entry[0] += result["score"] / len(fns)
+    return {fn: tuple(v) for fn, v in found.items()}
+
+
+def _strip_hidden(source):
+    while HIDDEN_BEGIN in source:
+        before, rest = source.split(HIDDEN_BEGIN, 1)
+        source = before + (rest.split(HIDDEN_END, 1)[1] if HIDDEN_END in rest else "")
+    return source
+
+
+def _output_html(output):
+    kind = output.get("output_type")
+    if kind == "stream":
+        return f"<pre class=out>{html.escape(output.get('text', ''))}</pre>"
+    if kind == "error":
+        trace = ANSI.sub("", "\n".join(output.get("traceback", [])))[-5000:]
+        return f"<pre class=err>{html.escape(trace)}</pre>"
+    data = output.get("data", {})
+    if "image/png" in data:
+        png = data["image/png"]
+        if isinstance(png, str) and re.fullmatch(r"[A-Za-z0-9+/=\s]+", png):
+            return f"<img src=\"data:image/png;base64,{png.strip()}\">"
+    if "text/plain" in data:
+        return f"<pre class=out>{html.escape(str(data['text/plain']))}</pre>"
+    return ""
+
+
+STYLE = """body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f6f6f6;
+padding:.5em;overflow:auto}pre.err{background:#fee}.pass{background:#e6ffe6}.fail{background:#ffe6e6}
+.box{border:1px solid #ccc;padding:.5em;margin:.5em 0}"""
+
+
+def feedback_html(spec, row):
+    parts = [f"<html><head><meta charset=utf-8><title>{html.escape(spec.assignment)}: "
+             f"{html.escape(row.student)}</title><style>{STYLE}</style></head><body>",
+             f"<h1>{html.escape(spec.assignment)} — {html.escape(row.student)}</h1>",
+             f"<p><b>Score: {row.score:g} / {row.max_score:g}</b></p>"]
+    for flag, why in sorted(row.flags.items()):
+        parts.append(f"<p class=fail>⚑ <b>{html.escape(flag)}</b>: {html.escape(why)}</p>")
+    for name, result in row.notebooks.items():
+        parts.append(f"<h2>{html.escape(name)}</h2>")
+        executed = row.executed.get(name)
+        nb = nbformat.read(executed, as_version=4) if executed else None
+        for cell in (nb.cells if nb else []):
+            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.cell_type == "markdown":
+                parts.append(f"<div>{html.escape(cell.source)[:3000]}</div>")
+                continue
+            if cell.cell_type != "code":
+                continue
+            parts.append(f"<pre>{html.escape(_strip_hidden(cell.source))}</pre>")
+            parts += [_output_html(o) for o in cell.get("outputs", [])]
+            if gid in result["cells"]:
+                parts.append(_cell_box(gid, result["cells"][gid]))
+        if nb is None:
+            for gid, cell in result["cells"].items():
+                parts.append(_cell_box(gid, cell))
+    parts.append("</body></html>")
+    return "\n".join(parts)
+
+
+def _cell_box(gid, cell):
+    ok = cell["score"] == cell["points"]
+    lines = [f"<div class='box {'pass' if ok else 'fail'}'><b>{html.escape(gid)}: "
+             f"{cell['score']:g} / {cell['points']:g}</b> — visible tests: {cell['visible']}"]
+    if cell["hidden_total"]:
+        lines.append(f"; hidden cases passed: {cell['hidden_passed']} of {cell['hidden_total']}")
+    for message in ([cell["visible_message"]] if cell["visible"] == "fail" else []) + cell["messages"][:3]:
+        lines.append(f"<br>• {html.escape(message)}")
+    return "".join(lines) + "</div>"
+
+
+def gradescope(spec, row):
+    tests = []
+    for result in row.notebooks.values():
+        for gid, cell in result["cells"].items():
+            messages = ([cell["visible_message"]] if cell["visible"] == "fail" else []) + cell["messages"]
+            tests.append({"name": gid, "score": cell["score"], "max_score": cell["points"],
+                          "status": "passed" if cell["score"] == cell["points"] else "failed",
+                          "output": "\n".join(messages[:5])})
+    return {"score": row.score, "max_score": row.max_score,
+            "output": "\n".join(f"{k}: {v}" for k, v in sorted(row.flags.items())),
+            "tests": tests}
+
+
+def write(out, spec, rows, log=print):
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with open(out / "grades.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "score", "max_score", "flags", "explanation"])
+        for row in rows:
+            writer.writerow([row.student, f"{row.score:g}", f"{row.max_score:g}", flag_text(row),
+                             " | ".join(f"{k}: {v}" for k, v in sorted(row.flags.items()))])
+    with open(out / "scores_by_function.csv", "w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["student", "function", "score", "max_score", "passed_cases", "total_cases"])
+        for row in rows:
+            for fn, (score, top, passed, total) in function_scores(spec, row).items():
+                writer.writerow([row.student, fn, f"{score:g}", f"{top:g}", passed, total])
+    for row in rows:
+        folder = out / "feedback" / safe_name(row.student)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{spec.assignment}.html").write_text(feedback_html(spec, row))
+        (folder / "results.json").write_text(json.dumps(gradescope(spec, row), indent=1))
+    log(summary(spec, rows, out))
+
+
+def pass_rates(spec, rows):
+    rates = {}
+    for fn in spec.cases:
+        passed = sum(1 for row in rows for r in row.notebooks.values()
+                     if fn in r["functions"] and r["functions"][fn]["passed"] == r["functions"][fn]["total"])
+        rates[fn] = passed / len(rows) if rows else 0.0
+    return rates
+
+
+def summary(spec, rows, out):
+    counts = Counter(row.score for row in rows)
+    lines = [f"{len(rows)} submission(s) of {spec.assignment}, out of {spec.max_score:g} points",
+             "score distribution:"]
+    for score in sorted(counts):
+        lines.append(f"  {score:>6g}  {'#' * counts[score]} {counts[score]}")
+    lines.append("pass rate per function (all hidden cases):")
+    rates = pass_rates(spec, rows)
+    for fn, rate in rates.items():
+        lines.append(f"  {fn:<24} {100 * rate:5.1f}%")
+    flagged = Counter(f for row in rows for f in row.flags)
+    if flagged:
+        lines.append("flags: " + ", ".join(f"{f} ×{n}" for f, n in sorted(flagged.items())))
+    try:
+        _plot(rows, rates, spec, Path(out) / "summary.png")
+        lines.append(f"written to {out}/ (grades.csv, scores_by_function.csv, feedback/, summary.png)")
+    except Exception as error:  # noqa: BLE001 - a plot is not worth failing the batch
+        lines.append(f"(no plot: {error})")
+    return "\n".join(lines)
+
+
+def _plot(rows, rates, spec, path):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
+    left.hist([row.score for row in rows], bins=max(1, int(spec.max_score) + 1),
+              range=(-0.5, spec.max_score + 0.5), color="tab:blue")
+    left.set_xlabel("score")
+    left.set_ylabel("students")
+    left.set_title("score distribution")
+    right.barh(list(rates), [100 * r for r in rates.values()], color="tab:green")
+    right.set_xlim(0, 100)
+    right.set_xlabel("% of students passing every hidden case")
+    right.set_title("pass rate per function")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def check_table(spec, row):
+    """(everything passed, text): one row per function, for `cnn-course check`."""
+    scores = function_scores(spec, row)
+    first = {}
+    for result in row.notebooks.values():
+        for fn, data in result["functions"].items():
+            first[fn] = (data["first_failure"], data["hint"])
+        for gid, cell in result["cells"].items():
+            if cell["visible"] == "fail":
+                for fn in cell["functions"]:
+                    first.setdefault(fn, ("", ""))
+                    if not first[fn][0]:
+                        first[fn] = (f"visible test {gid}: {cell['visible_message']}", "")
+    lines = [["function", "result", "points", "first failing case"]]
+    ok = not row.flags or set(row.flags) <= {"renamed-notebook", "giant-output"}
+    for fn, (score, top, passed, total) in scores.items():
+        good = score == top and passed == total
+        ok = ok and good
+        message, hint = first.get(fn, ("", ""))
+        text = "" if good else (message[:160] + (f" — hint: {hint}" if hint and hint not in message else ""))
+        lines.append([fn, "pass" if good else "FAIL", f"{score:g}/{top:g}", text])
+    widths = [max(len(line[i]) for line in lines) for i in range(3)]
+    table = "\n".join("  ".join([*(c.ljust(w) for c, w in zip(line[:3], widths)), line[3]]).rstrip()
+                      for line in lines)
+    table += f"\ntotal: {row.score:g}/{row.max_score:g}"
+    for flag, why in sorted(row.flags.items()):
+        table += f"\nflag {flag}: {why}"
+    return ok and row.score == row.max_score, table

@@ -1,0 +1,444 @@
+"""Trusted scores: what the grader process concludes from a sandboxed run.
+
+Nothing here executes student code. The sandbox hands back plain values
+(JSON + `.npy`, read with allow_pickle=False) and this module compares them
+with the references of autograder.hidden.checks().
+
+How a test cell is scored (cell = a `test_*` cell of the source notebook, with
+its points):
+
+- its hidden cases are those of `verify("F", F, "G")` in the cell's hidden
+  part: every case of check F in group G (all groups without G). The student's
+  F was called on each of them in the sandbox; each result is compared here
+  with the reference;
+- its visible part (the code students see) is re-run here, in the grader,
+  with every call of a graded function replaced by the value the student's
+  function returned for that call in the sandbox (recorded in call order);
+- score = points when every hidden case passes and the replayed visible part
+  passes, else 0. A cell without hidden cases is scored on the visible replay.
+
+Flags:
+- tampered: the notebook claimed a test cell passed (it ran without error in
+  the sandbox) but the same visible test fails on the recorded values here, or
+  the code assigns into numpy / the checker modules (static scan);
+- hard-coded: a cell's visible tests pass but every hidden case fails;
+- forbidden-import: a module that does the work was imported (static scan of
+  the student's code, and sys.modules after running it); the score is 0;
+- timeout, memory, crashed: from the sandbox's reports.
+
+The functions are called as the student wrote them: a helper they call
+(conv_output_size inside im2col) is the student's own, not the reference,
+so the references never enter the sandbox.
+"""
+
+import ast
+import json
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from .cases import expected_output
+from .run_submission import Opaque, decode, encode
+
+HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+FORBIDDEN = ("torch", "tensorflow", "jax", "jaxlib", "keras", "scipy.signal", "scipy.ndimage",
+             "cv2", "skimage", "sklearn", "theano", "mxnet", "paddle", "chainer", "cupy")
+PROTECTED = {"np", "numpy", "course", "feedback", "autograder", "hidden", "builtins",
+             "IPython", "nbgrader", "unittest", "testing"}
+PATCHED_NAMES = {"check_array", "check_int", "check_scalar", "check_tuple", "check_shape",
+                 "check_dtype", "verify", "allclose", "isclose", "array_equal",
+                 "assert_allclose", "assert_array_equal", "assert_equal"}
+
+
+@dataclass
+class TestCell:
+    grade_id: str
+    notebook: str
+    points: float
+    visible: str
+    hidden_calls: list
+    cases: dict = field(default_factory=dict)   # {function: [case index]}
+
+
+@dataclass
+class Spec:
+    assignment: str
+    source: dict          # {notebook name: source nbformat notebook}
+    release: dict         # {notebook name: release notebook}
+    cells: dict           # {grade_id: TestCell}
+    answers: dict         # {notebook name: [answer grade_ids]}
+    checks: dict
+    cases: dict           # {function: [Case]}
+    expected: dict        # {function: [expected value]}
+    imports: str          # import statements of the source's other cells
+    inputs_dir: Path | None = None
+
+    @property
+    def functions(self):
+        return list(self.cases)
+
+    @property
+    def max_score(self):
+        return sum(c.points for c in self.cells.values())
+
+
+def _ids_of(nb):
+    """The nbgrader grade_ids of a notebook's cells."""
+    return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
+
+
+def split_test(source):
+    """(visible part, hidden part) of a test cell's source."""
+    if HIDDEN_BEGIN not in source:
+        return source, ""
+    visible, rest = source.split(HIDDEN_BEGIN, 1)
+    return visible.rstrip() + "\n", rest.split(HIDDEN_END, 1)[0]
+
+
+def hidden_calls(code):
+    calls = []
+    for node in ast.walk(ast.parse(code)):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "verify"
+                and node.args and isinstance(node.args[0], ast.Constant)):
+            group = None
+            if len(node.args) > 2 and isinstance(node.args[2], ast.Constant):
+                group = node.args[2].value
+            for kw in node.keywords:
+                if kw.arg == "group" and isinstance(kw.value, ast.Constant):
+                    group = kw.value.value
+            calls.append((node.args[0].value, group))
+    return calls
+
+
+def _imports_of(cells):
+    lines = []
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except SyntaxError:
+            continue
+        for node in tree.body:
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                lines.append(ast.unparse(node))
+    return "\n".join(lines)
+
+
+_specs, _lock = {}, threading.Lock()
+
+
+def load_spec(root, assignment):
+    """Everything the grader needs about an assignment, built once (expected values included)."""
+    key = (str(Path(root).resolve()), assignment)
+    with _lock:
+        if key not in _specs:
+            _specs[key] = _build_spec(Path(root), assignment)
+        return _specs[key]
+
+
+def _build_spec(root, assignment):
+    from .hidden import checks as all_checks
+    sources = {p.name: nbformat.read(p, as_version=4)
+               for p in sorted((root / "source" / assignment).glob("*.ipynb"))}
+    releases = {}
+    for name in sources:
+        path = root / "release" / assignment / name
+        releases[name] = nbformat.read(path, as_version=4) if path.exists() else None
+    registry = all_checks()
+    cells, answers, others = {}, {}, []
+    for name, nb in sources.items():
+        answers[name] = []
+        for cell in nb.cells:
+            meta = cell.metadata.get("nbgrader", {})
+            if cell.cell_type != "code":
+                continue
+            if meta.get("grade") and meta.get("grade_id"):
+                visible, hidden = split_test(cell.source)
+                cells[meta["grade_id"]] = TestCell(meta["grade_id"], name,
+                                                   float(meta.get("points", 0)), visible,
+                                                   hidden_calls(hidden))
+            elif meta.get("solution"):
+                answers[name].append(meta["grade_id"])
+            else:
+                others.append(cell)
+    checks, cases, expected = {}, {}, {}
+    for cell in cells.values():
+        for fn, group in cell.hidden_calls:
+            if fn not in registry:
+                continue
+            if fn not in checks:
+                checks[fn] = registry[fn]
+                cases[fn] = checks[fn].cases()
+                expected[fn] = [expected_output(checks[fn], c) for c in cases[fn]]
+            cell.cases.setdefault(fn, []).extend(
+                i for i, c in enumerate(cases[fn]) if group is None or c.group == group)
+    return Spec(assignment, sources, releases, cells, answers, checks, cases, expected,
+                _imports_of(others))
+
+
+def write_inputs(spec, folder):
+    """Encode every hidden case's inputs once into `folder` (copied into each job)."""
+    folder = Path(folder)
+    table = {}
+    for fn, cases in spec.cases.items():
+        table[fn] = []
+        for i, case in enumerate(cases):
+            args = [encode(a, folder / fn, f"{i}_a{j}") for j, a in enumerate(case.args)]
+            kwargs = {k: encode(v, folder / fn, f"{i}_k{k}") for k, v in case.kwargs.items()}
+            table[fn].append({"args": args, "kwargs": kwargs, "readonly": case.readonly})
+    return table
+
+
+# ------------------------------------------------------------- static scan
+
+def _modules_imported(tree):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                yield alias.name
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            yield node.module
+            for alias in node.names:
+                yield f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Call):
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            if name in ("__import__", "import_module") and node.args \
+                    and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+                yield node.args[0].value
+
+
+def is_forbidden(module):
+    return any(module == f or module.startswith(f + ".") for f in FORBIDDEN)
+
+
+def static_scan(code_cells):
+    """(forbidden modules, patching statements) found in the student's code cells."""
+    forbidden, patches = set(), []
+    strings = re.compile(r"""['"]([\w.]+)['"]""")
+    for source in code_cells:
+        text = "\n".join("" if l.lstrip().startswith(("%", "!")) else l for l in source.split("\n"))
+        try:
+            tree = ast.parse(text)
+        except SyntaxError:
+            continue
+        forbidden |= {m for m in _modules_imported(tree) if is_forbidden(m)}
+        forbidden |= {m for m in strings.findall(text) if is_forbidden(m) and "." in m
+                      or m in ("torch", "tensorflow", "jax")}
+        literals = [n.value for n in ast.walk(tree)
+                    if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+        private = [t for t in literals if "gradebook.db" in t or "/source/" in t
+                   or "/solutions/" in t or t.rstrip("/").endswith(("/source", "/solutions"))]
+        paths = [t for t in literals if t.startswith(("/", "~", "../")) and len(t) > 1
+                 and "\n" not in t and t != "/dev/null"]
+        file_calls = any(isinstance(n, ast.Call) and (getattr(n.func, "id", None)
+                         or getattr(n.func, "attr", None)) in FILE_CALLS for n in ast.walk(tree))
+        if private:
+            patches.append(f"refers to the course's private files ({private[0][:60]})")
+        elif paths and file_calls:
+            patches.append(f"works on files outside the submission ({paths[0][:60]})")
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute) and (
+                        _root_name(target) in PROTECTED or target.attr in PATCHED_NAMES):
+                    patches.append(ast.unparse(target))
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "setattr" \
+                    and node.args and _root_name(node.args[0]) in PROTECTED:
+                patches.append(ast.unparse(node)[:80])
+            if isinstance(node, ast.Subscript) and ast.unparse(node.value) == "sys.modules" \
+                    and isinstance(getattr(node, "ctx", None), ast.Store):
+                patches.append(ast.unparse(node)[:80])
+    return sorted(forbidden), patches
+
+
+FILE_CALLS = {"open", "remove", "unlink", "rmtree", "rmdir", "write_text", "write_bytes",
+              "Path", "rename", "replace", "connect", "listdir", "scandir", "walk", "glob",
+              "read_text", "read_bytes", "copy", "copyfile", "system", "popen", "run"}
+
+
+def _touches_outside(call):
+    """A file operation on a literal absolute path, or one that climbs out with '..'."""
+    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
+    if name not in FILE_CALLS:
+        return False
+    for arg in ast.walk(call):
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+            text = arg.value
+            if (text.startswith("/") and len(text) > 1) or ".." in text.split("/") \
+                    or text.startswith("~"):
+                return True
+    return False
+
+
+def _root_name(node):
+    while isinstance(node, (ast.Attribute, ast.Subscript)):
+        node = node.value
+    return getattr(node, "id", None)
+
+
+# ------------------------------------------------------------- evaluation
+
+class ReplayMissing(Exception):
+    """The sandbox recorded fewer calls than the visible test makes."""
+
+
+def _load(path):
+    try:
+        return json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+
+
+def replay_visible(spec, cell, out):
+    """('pass'|'fail'|'unavailable'|'not-run', message): the visible test on the recorded values."""
+    folder = out / "visible" / cell.grade_id
+    records = []
+    if folder.is_dir():
+        numbered = [p for p in folder.glob("*.json") if p.stem.isdigit()]
+        records = [(_load(p), folder) for p in sorted(numbered, key=lambda p: int(p.stem))]
+    queue = list(records)
+    namespace = {"np": np}
+    import course.feedback as feedback
+    namespace.update({k: getattr(feedback, k) for k in dir(feedback) if not k.startswith("_")})
+    try:
+        exec(compile(spec.imports, "<imports>", "exec"), namespace)
+    except Exception:  # noqa: BLE001 - a plotting import missing here is no matter
+        pass
+
+    def replayer(name):
+        def replayed(*args, **kwargs):
+            if not queue:
+                raise ReplayMissing(f"no recorded result for a call of {name}")
+            record, where = queue.pop(0)
+            if not isinstance(record, dict) or record.get("fn") != name:
+                raise ReplayMissing(f"the recorded calls do not match the test ({name})")
+            value = record.get("value") or {}
+            if value.get("t") == "error":
+                raise RuntimeError(f"{name} raised {value.get('ename')}: {value.get('evalue')}")
+            return decode(value, where)
+        return replayed
+
+    graded = set(spec.functions) | {fn for c in spec.cells.values() for fn, _ in c.hidden_calls}
+    for name in graded:
+        namespace[name] = replayer(name)
+    try:
+        exec(compile(cell.visible, f"<{cell.grade_id}>", "exec"), namespace)
+    except ReplayMissing as error:
+        return ("not-run" if not records else "fail"), str(error)
+    except NameError as error:
+        if getattr(error, "name", None) not in graded:
+            return "unavailable", str(error)
+        return "fail", str(error)
+    except AssertionError as error:
+        return "fail", str(error)
+    except Exception as error:  # noqa: BLE001
+        return "fail", f"{type(error).__name__}: {error}"
+    return "pass", ""
+
+
+def compare_case(spec, fn, i, out):
+    """(passed, message) for hidden case i of fn."""
+    case = spec.cases[fn][i]
+    folder = out / "calls" / fn
+    record = _load(folder / f"{i}.json")
+    if record is None:
+        return False, f"{case.name}: no result (the run stopped before this case)"
+    if record.get("t") == "error":
+        ename, evalue = record.get("ename"), record.get("evalue")
+        if ename == "NotImplementedError":
+            return False, f"{case.name}: not implemented yet"
+        if ename == "CallTimeout":
+            return False, f"{case.name}: took too long (time limit per call)"
+        if ename == "ValueError" and case.readonly and "read-only" in str(evalue):
+            return False, (f"{case.name}: your function writes into one of its inputs "
+                           f"({evalue}); work on a copy or build a new array")
+        return False, f"{case.name}: raised {ename}: {evalue}"
+    try:
+        actual = decode(record, folder)
+        if isinstance(actual, Opaque):
+            raise AssertionError(f"{case.name}: returned {actual!r}, not plain data")
+        spec.checks[fn].compare(actual, spec.expected[fn][i], case.name, case)
+    except AssertionError as error:
+        return False, str(error)
+    except Exception as error:  # noqa: BLE001 - odd values make the comparison fail
+        return False, f"{case.name}: returned a value that cannot be compared ({type(error).__name__})"
+    return True, ""
+
+
+def evaluate(spec, notebook, job_dir, outcome=None, student_code=()):
+    """Trusted results of one sandboxed run of `notebook` (see the module docstring)."""
+    out = Path(job_dir) / "out"
+    kernel = _load(out / "kernel.json") or {}
+    calls = _load(out / "calls_status.json") or {}
+    flags, notes = {}, []
+    cells, functions = {}, {}
+    for fn in spec.cases:
+        results = [compare_case(spec, fn, i, out) for i in range(len(spec.cases[fn]))]
+        functions[fn] = {"results": results}
+    for cell in (c for c in spec.cells.values() if c.notebook == notebook):
+        hidden = [(fn, i) for fn, indices in cell.cases.items() for i in indices]
+        passed = [functions[fn]["results"][i][0] for fn, i in hidden]
+        messages = [functions[fn]["results"][i][1] for fn, i in hidden
+                    if not functions[fn]["results"][i][0]]
+        visible, visible_message = replay_visible(spec, cell, out)
+        claim = (kernel.get("cells") or {}).get(cell.grade_id, "not-run")
+        ok = all(passed) and (visible == "pass" or (visible == "unavailable" and hidden))
+        cells[cell.grade_id] = {
+            "points": cell.points, "score": cell.points if ok else 0.0,
+            "functions": sorted(cell.cases), "hidden_passed": sum(passed), "hidden_total": len(passed),
+            "messages": messages, "visible": visible, "visible_message": visible_message,
+            "claim": claim,
+        }
+        if claim == "ok" and visible == "fail":
+            flags["tampered"] = (f"{cell.grade_id} passed in the notebook but its visible test fails "
+                                 f"on the values the functions returned: {visible_message[:200]}")
+        if visible == "pass" and len(hidden) >= 4 and sum(passed) < 0.25 * len(hidden):
+            flags.setdefault("hard-coded", f"{cell.grade_id}: the visible tests pass but every "
+                                           "hidden case fails, or almost (answers may be hard-coded)")
+    forbidden, patches = static_scan(student_code)
+    loaded = [m for m in calls.get("modules", []) if is_forbidden(m)]
+    if forbidden or loaded:
+        flags["forbidden-import"] = ("imports " + ", ".join(sorted(set(forbidden) | set(loaded)))
+                                     + "; the score is 0")
+        for cell in cells.values():
+            cell["score"] = 0.0
+    if patches:
+        flags.setdefault("tampered", "suspicious code (patching numpy or the checker, or files outside the submission): " + "; ".join(patches[:3]))
+    errors = kernel.get("errors", []) + calls.get("cell_errors", [])
+    call_errors = [r for fn in spec.cases for i in range(len(spec.cases[fn]))
+                   if (r := _load(out / "calls" / fn / f"{i}.json") or {}).get("t") == "error"]
+    if (outcome is not None and outcome.timed_out) or kernel.get("timeout") \
+            or (out / "calls_timeout.json").exists() \
+            or any(e.get("ename") in ("CallTimeout", "Timeout") for e in errors + call_errors):
+        flags["timeout"] = "a cell, a hidden call or the whole notebook hit its time limit"
+    if kernel.get("memory") or any(e.get("ename") == "MemoryError" for e in errors + call_errors):
+        flags["memory"] = "ran out of the memory allowed (MemoryError)"
+    crashed = kernel.get("crashed")
+    if outcome is not None and getattr(outcome, "too_many_processes", False):
+        crashed = "started too many processes (the sandbox was stopped)"
+    if any(e.get("ename") == "SystemExit" for e in errors):
+        crashed = crashed or "the notebook called sys.exit"
+    if not kernel and "timeout" not in flags:
+        crashed = crashed or "the sandbox produced no report" + (
+            f" ({outcome.stderr.strip()[-300:]})" if outcome is not None and outcome.stderr else "")
+    if kernel and not calls.get("done") and "timeout" not in flags:
+        crashed = crashed or "the process calling your functions stopped early (exit or crash)"
+    if any(e.get("ename") == "BlockingIOError" for e in errors + call_errors):
+        crashed = crashed or "hit the limit on processes (fork failed)"
+    if crashed and "memory" not in flags:
+        flags["crashed"] = crashed
+    for fn, data in functions.items():
+        results = data["results"]
+        failing = [m for ok, m in results if not ok]
+        first = next((i for i, (ok, _) in enumerate(results) if not ok), None)
+        data.update(passed=sum(ok for ok, _ in results), total=len(results),
+                    first_failure=failing[0] if failing else "",
+                    hint=spec.cases[fn][first].hint if first is not None else "")
+        del data["results"]
+    return {"cells": cells, "functions": functions, "flags": flags, "notes": notes,
+            "seconds": getattr(outcome, "seconds", None)}

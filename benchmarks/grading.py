@@ -1,0 +1,61 @@
+"""Benchmark: grade N copies of one assignment's submissions with --jobs 2 and --jobs 1
+(same run), report the speed-up and the per-submission overhead, and compare with plain
+`nbgrader autograde` on the same batch.
+
+    python benchmarks/grading.py [--n 40] [--assignment 01_im2col] [--skip-nbgrader]
+"""
+
+import argparse
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+from autograder.grade import grade
+from autograder.nbgrader_grade import autograde, scratch_course
+from autograder.submissions import fill, filled_with_solutions
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=40)
+    parser.add_argument("--assignment", default="01_im2col")
+    parser.add_argument("--skip-nbgrader", action="store_true")
+    args = parser.parse_args()
+    warnings.filterwarnings("ignore")
+    with tempfile.TemporaryDirectory(prefix="cnn-bench-") as tmp:
+        tmp = Path(tmp)
+        course = tmp / "course"
+        api = scratch_course(ROOT, args.assignment, course)
+        release = sorted((course / "release" / args.assignment).glob("*.ipynb"))
+        bugs = sorted((ROOT / "tests" / "corpus" / args.assignment).glob("bug_*.py"))
+        subs = tmp / "subs"
+        paths = {}
+        for i in range(args.n):
+            variant = bugs[i % len(bugs)] if i % 2 and bugs else None
+            answers = filled_with_solutions(ROOT, args.assignment, variant)
+            paths[f"s{i:03d}"] = [fill(nb, answers[nb.name], subs / f"s{i:03d}" / nb.name) for nb in release]
+        times = {}
+        for jobs in (2, 1):
+            start = time.time()
+            rows = grade(course, args.assignment, submissions=subs, out=tmp / f"out{jobs}", jobs=jobs,
+                         log=lambda *a: None)
+            times[jobs] = time.time() - start
+            inside = sum(r.seconds for r in rows) / len(rows)
+            print(f"--jobs {jobs}: {times[jobs]:.1f} s for {len(rows)} submissions "
+                  f"({times[jobs] / len(rows):.2f} s each; sandboxed run {inside:.2f} s each)")
+        print(f"speed-up with --jobs 2: {times[1] / times[2]:.2f}x")
+        if not args.skip_nbgrader:
+            start = time.time()
+            autograde(api, args.assignment, paths)
+            plain = time.time() - start
+            print(f"plain nbgrader autograde (one at a time, no sandbox): {plain:.1f} s "
+                  f"({plain / args.n:.2f} s each)")
+            print(f"overhead per submission vs nbgrader at --jobs 1: "
+                  f"{(times[1] - plain) / args.n:+.2f} s")
+
+
+if __name__ == "__main__":
+    main()

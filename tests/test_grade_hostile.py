@@ -1,0 +1,190 @@
+"""`cnn-course grade` on a hostile batch, with a real bubblewrap sandbox.
+
+One scratch course grades, in one run with --jobs 2: an honest correct
+submission, every attack of tests/hostile/01_im2col/, a notebook whose test
+cells were rewritten and deleted, and bad input (not JSON, empty, nbformat 3,
+no notebook, a renamed notebook, a giant output). Each attack deserves 0 (its
+functions are wrong or missing): it must get 0, be flagged, and leave the
+sentinel beside the course, the gradebook and source/ untouched.
+"""
+
+import csv
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder.grade import grade
+from autograder.nbgrader_grade import scratch_course
+from autograder.sandbox import Limits
+from autograder.submissions import fill, filled_with_solutions
+
+from helpers import ROOT
+
+ASSIGNMENT = "01_im2col"
+HOSTILE = ROOT / "tests" / "hostile" / ASSIGNMENT
+EXPECTED_FLAG = {
+    "patch_numpy_compare": "tampered",
+    "patch_checker": "tampered",
+    "hardcode_visible": "hard-coded",
+    "steal_solution": "tampered",
+    "scipy_signal": "forbidden-import",
+    "sys_exit": "crashed",
+    "os_exit": "crashed",
+    "infinite_loop": "timeout",
+    "memory_bomb": "memory",
+    "fork_bomb": "crashed",
+    "write_outside": "tampered",
+    "edited_tests": "edited-tests",
+}
+BAD_INPUT = {
+    "not_json": "malformed-notebook",
+    "empty_file": "malformed-notebook",
+    "nbformat3": "malformed-notebook",
+    "no_notebook": "missing-notebook",
+}
+
+pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
+
+
+def tree_hash(folder):
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _notebook(course, answers, target):
+    return fill(course / "release" / ASSIGNMENT / "im2col.ipynb", answers["im2col.ipynb"], target)
+
+
+def build_batch(tmp):
+    course = tmp / "course"
+    scratch_course(ROOT, ASSIGNMENT, course)
+    sentinel = tmp / "sentinel.txt"
+    sentinel.write_text("leave me alone")
+    subs = tmp / "subs"
+    _notebook(course, filled_with_solutions(ROOT, ASSIGNMENT), subs / "honest" / "im2col.ipynb")
+    for variant in sorted(HOSTILE.glob("*.py")):
+        text = variant.read_text().replace("__COURSE__", str(course)).replace("__SENTINEL__", str(sentinel))
+        concrete = tmp / "variants" / variant.name
+        concrete.parent.mkdir(parents=True, exist_ok=True)
+        concrete.write_text(text)
+        _notebook(course, filled_with_solutions(ROOT, ASSIGNMENT, concrete),
+                  subs / variant.stem / "im2col.ipynb")
+    # test cells rewritten and deleted, answers left as the stubs
+    nb = nbformat.read(course / "release" / ASSIGNMENT / "im2col.ipynb", as_version=4)
+    cells = []
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid == "test_col2im_values":
+            continue
+        if gid == "test_im2col_values":
+            cell.source = "pass"
+        if gid == "im2col":
+            cell.source = "def im2col(x, kh, kw, stride=1, pad=0):\n    return x"
+        cells.append(cell)
+    nb.cells = cells
+    (subs / "edited_tests").mkdir()
+    nbformat.write(nb, subs / "edited_tests" / "im2col.ipynb")
+    # bad input, LMS style (<student>.ipynb) and folders
+    (subs / "not_json.ipynb").write_text("this is not json {")
+    (subs / "empty_file.ipynb").write_text("")
+    (subs / "nbformat3.ipynb").write_text(json.dumps({"nbformat": 3, "nbformat_minor": 0,
+                                                      "metadata": {}, "worksheets": []}))
+    (subs / "no_notebook").mkdir()
+    (subs / "no_notebook" / "notes.txt").write_text("forgot to attach it")
+    renamed = subs / "renamed" / "im2col (1).ipynb"
+    renamed.parent.mkdir()
+    shutil.copy(subs / "honest" / "im2col.ipynb", renamed)
+    giant = nbformat.read(subs / "honest" / "im2col.ipynb", as_version=4)
+    giant.cells[1].outputs = [nbformat.v4.new_output("stream", name="stdout", text="x" * 6 * 2 ** 20)]
+    (subs / "giant").mkdir()
+    nbformat.write(giant, subs / "giant" / "im2col.ipynb")
+    return course, sentinel, subs
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("hostile")
+    course, sentinel, subs = build_batch(tmp)
+    before = {"source": tree_hash(course / "source"),
+              "repo_source": tree_hash(ROOT / "source" / ASSIGNMENT)}
+    out = tmp / "out"
+    rows = grade(course, ASSIGNMENT, submissions=subs, out=out, jobs=2,
+                 limits=Limits(wall=150, cell=15, call=5, memory_mb=1536), log=lambda *a: None)
+    return {"rows": {r.student: r for r in rows}, "course": course, "sentinel": sentinel,
+            "out": out, "before": before}
+
+
+def test_honest_submission_gets_full_marks(batch):
+    row = batch["rows"]["honest"]
+    assert row.score == row.max_score == 13, row.notebooks
+    assert not row.flags, row.flags
+
+
+@pytest.mark.parametrize("student", sorted(EXPECTED_FLAG))
+def test_attack_earns_nothing_and_is_flagged(batch, student):
+    row = batch["rows"][student]
+    assert row.score == 0, (row.score, row.flags)
+    assert EXPECTED_FLAG[student] in row.flags, row.flags
+
+
+@pytest.mark.parametrize("student", sorted(BAD_INPUT))
+def test_bad_input_is_a_flagged_row(batch, student):
+    row = batch["rows"][student]
+    assert row.score == 0 and BAD_INPUT[student] in row.flags, row.flags
+
+
+def test_renamed_and_giant_notebooks_are_graded_and_flagged(batch):
+    assert batch["rows"]["renamed"].score == 13
+    assert "renamed-notebook" in batch["rows"]["renamed"].flags
+    assert batch["rows"]["giant"].score == 13
+    assert "giant-output" in batch["rows"]["giant"].flags
+
+
+def test_nothing_outside_the_sandbox_was_touched(batch):
+    course = batch["course"]
+    assert batch["sentinel"].read_text() == "leave me alone"
+    assert tree_hash(course / "source") == batch["before"]["source"]
+    assert tree_hash(ROOT / "source" / ASSIGNMENT) == batch["before"]["repo_source"]
+    # the repository's gradebook may change under other sessions' builds: look for the attack
+    import sqlite3
+    with sqlite3.connect(f"file:{ROOT / 'gradebook.db'}?mode=ro", uri=True) as con:
+        assert not con.execute("select count(*) from grade where manual_score >= 1000").fetchone()[0]
+    assert not (course / "hacked.txt").exists()
+    assert not Path("/tmp/cnn-hostile-hacked.txt").exists()
+    assert not (Path.home() / "cnn-hostile-hacked.txt").exists()
+
+
+def test_gradebook_holds_the_trusted_scores(batch):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{batch['course'] / 'gradebook.db'}", "cnn-from-scratch") as gb:
+        for row in batch["rows"].values():
+            if not row.notebooks:
+                continue
+            submission = gb.find_submission(ASSIGNMENT, row.student)
+            grades = [g for nb in submission.notebooks for g in nb.grades]
+            assert all(g.manual_score is None for g in grades)
+            assert sum(g.score for g in grades) == row.score
+
+
+def test_report_files(batch):
+    out = batch["out"]
+    with open(out / "grades.csv") as f:
+        rows = {r["student"]: r for r in csv.DictReader(f)}
+    assert {"student", "score", "max_score", "flags"} <= set(next(iter(rows.values())))
+    assert rows["honest"]["score"] == "13" and rows["honest"]["flags"] == ""
+    assert "tampered" in rows["patch_checker"]["flags"].split(";")
+    assert (out / "scores_by_function.csv").exists() and (out / "summary.png").exists()
+    for student in ("honest", "edited_tests", "patch_checker"):
+        html = (out / "feedback" / student / f"{ASSIGNMENT}.html").read_text()
+        # the hidden test code is `from autograder.hidden import verify; verify("im2col", ...)`
+        assert "BEGIN HIDDEN" not in html and 'verify("' not in html
+        assert "from autograder.hidden import" not in html
+        results = json.loads((out / "feedback" / student / "results.json").read_text())
+        assert results["score"] == batch["rows"][student].score and results["tests"]
