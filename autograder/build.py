@@ -14,6 +14,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import GenerateSolution
 from nbgrader.coursedir import CourseDirectory
@@ -62,8 +63,10 @@ def _generate_solution(api, assignment):
     with temp_attrs(api.coursedir, assignment_id=assignment):
         app = GenerateSolution(coursedir=api.coursedir, parent=api)
         app.force = True
+        # how a kernel splits stdout into chunks depends on timing: merge them, or a second
+        # build would differ
         app.preprocessors = [ClearHiddenTests, StripSolutionMarkers, ClearOutput, Execute,
-                             StripGraderMetadata]
+                             CoalesceStreamsPreprocessor(enabled=True), StripGraderMetadata]
         return capture_log(app)
 
 

@@ -7,6 +7,7 @@ returned values in this process (autograder.trusted). Then, from this one
 process: fill the gradebook, write the report (autograder.report).
 """
 
+import ast
 import copy
 import os
 import queue
@@ -71,6 +72,80 @@ def restore_tests(student_nb, release_nb, test_ids):
     return nb, sorted(set(edited))
 
 
+def loaded_assignments(notebooks):
+    """{earlier assignment: {function names}} of the `load_functions("01_im2col", ...)` calls."""
+    found = {}
+    for nb in notebooks:
+        for cell in nb.cells if nb is not None else []:
+            if cell.cell_type != "code":
+                continue
+            try:
+                tree = ast.parse(cell.source)
+            except SyntaxError:
+                continue
+            for node in ast.walk(tree):
+                called = getattr(node, "func", None)
+                name = getattr(called, "id", None) or getattr(called, "attr", None)
+                if isinstance(node, ast.Call) and name == "load_functions" and node.args and all(
+                        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in node.args):
+                    assignment, *names = [a.value for a in node.args]
+                    found.setdefault(assignment, set()).update(names)
+    return found
+
+
+def _local_imports(path, package):
+    """`path` and the files of `package` it imports relatively, transitively (with __init__s)."""
+    found, todo = set(), [Path(path)]
+    while todo:
+        current = todo.pop()
+        if current in found or not current.is_file():
+            continue
+        found.add(current)
+        folder = current.parent
+        while folder != package.parent:
+            todo.append(folder / "__init__.py")
+            folder = folder.parent
+        for node in ast.walk(ast.parse(current.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = current.parent
+                for _ in range(node.level - 1):
+                    base = base.parent
+                parts = node.module.split(".") if node.module else []
+                target = base.joinpath(*parts)
+                todo += [target.with_suffix(".py"), target / "__init__.py"]
+                todo += [target / f"{alias.name}.py" for alias in node.names]
+    return found
+
+
+def reference_files(spec):
+    """The files of the `autograder` package a sandboxed run of `spec` may import.
+
+    While grading, course.notebook_import gives an assignment that loads earlier
+    notebooks (02, 06) the reference versions of those functions: from
+    autograder.reference_layers and autograder.checks.<earlier topic>. Only those
+    modules (and what they import) are bound into the sandbox; the graded
+    assignment's own checks, and reference_layers when it holds a function graded
+    here, stay hidden (the fallback then takes autograder.checks.<topic>.ref_*).
+    """
+    from course.notebook_import import _topic
+    from .reference_layers import LAYERS
+    loaded = loaded_assignments(spec.release.values())
+    if not loaded:
+        return []
+    package = Path(__file__).resolve().parent
+    own = set(spec.functions) | {fn for c in spec.cells.values() for fn, _ in c.hidden_calls}
+    wanted = [package / "checks" / f"{_topic(a)}.py" for a in loaded if a != spec.assignment]
+    if not own & set(LAYERS):
+        wanted.append(package / "reference_layers.py")
+    files = set()
+    for path in wanted:
+        files |= _local_imports(path, package)
+    files.discard(package / "checks" / f"{_topic(spec.assignment)}.py")
+    if own & set(LAYERS):
+        files.discard(package / "reference_layers.py")
+    return sorted(files)
+
+
 class Grader:
     def __init__(self, root, assignment, jobs=None, use_sandbox=True, limits=None, hide=(),
                  log=print):
@@ -92,6 +167,7 @@ class Grader:
         os.chmod(self.work, 0o711)
         self.hide = [self.root, sandbox.package_repo(), self.work, *hide]
         self.inputs = trusted.write_inputs(self.spec, self.work / "inputs")
+        self.expose = reference_files(self.spec)
         self.slots = queue.Queue()
         for slot in range(self.jobs):
             self.slots.put(slot)
@@ -144,6 +220,8 @@ class Grader:
             self._counter += 1
             job = self.work / "jobs" / f"{self._counter:04d}-{intake.safe_name(student)}"
         job.mkdir(parents=True)
+        given = {c.source.strip() for c in self.spec.release[name].cells if c.cell_type == "code"
+                 and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids}
         os.chmod(job.parent, 0o711)
         for extra in (self.root / "release" / self.assignment).iterdir():
             if extra.is_file() and extra.suffix != ".ipynb":
@@ -157,18 +235,21 @@ class Grader:
         import json
         (job / "job.json").write_text(json.dumps({
             "notebook": "submission.ipynb", "functions": self.spec.functions,
-            "test_cells": sorted(test_ids), "cases": self.inputs,
+            "test_cells": sorted(test_ids), "cases": self.inputs, "course_cells": sorted(given),
             "cell_timeout": limits.cell, "call_timeout": limits.call,
             "calls_timeout": max(10, int(limits.wall / 2)),
         }))
         slot = self.slots.get()
         try:
             outcome = sandbox.run(job, [os.fspath(Path(os.sys.executable)), str(job / "run_submission.py"),
-                                        str(job)], limits, self.hide, slot, self.use_sandbox)
+                                        str(job)], limits, self.hide, slot, self.use_sandbox,
+                                  self.expose)
         finally:
             self.slots.put(slot)
+        # the student's code: cells as given in the release (imports, figures) are the course's
         code = [c.source for c in nb.cells if c.cell_type == "code"
-                and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids]
+                and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids
+                and c.source.strip() not in given]
         result = trusted.evaluate(self.spec, name, job, outcome, code)
         if edited:
             result["flags"]["edited-tests"] = ("test cells changed or deleted, restored from the "

@@ -17,8 +17,11 @@ J/job.json says what to do (written by autograder.grade):
 - phase B (calls): in a fresh process, execute the notebook's non-test code
   cells in one namespace, then call every graded function on every hidden case
   (inputs in inputs/, plain .npy + JSON) and save each result to
-  out/calls/<function>/<i>.json (+ .npy files). sys.modules goes to
-  out/modules.json.
+  out/calls/<function>/<i>.json (+ .npy files). The modules first imported
+  while running the student's code (a cell that is not one of the release's
+  given cells, job["course_cells"], or a hidden call) go to
+  out/calls_status.json: what the course's own cells import (sklearn for a
+  figure or the digits) is not the student's doing.
 
 Values travel as JSON plus `.npy` files written and read with
 allow_pickle=False: nothing that executes on load.
@@ -282,6 +285,8 @@ def phase_b(job_dir, job):
     nb = json.loads((job_dir / job["notebook"]).read_text())
     tests = set(job["test_cells"])
     namespace = {"__name__": "__main__"}
+    course_cells = {c.strip() for c in job.get("course_cells", [])}
+    students = set()
     signal.signal(signal.SIGALRM, _on_alarm)
     for index, cell in enumerate(nb["cells"]):
         source = cell.get("source", "")
@@ -289,6 +294,7 @@ def phase_b(job_dir, job):
         if cell.get("cell_type") != "code" or \
                 cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") in tests:
             continue
+        before = set(sys.modules)
         try:
             signal.alarm(job["cell_timeout"])
             exec(compile(_strip_magics(source), f"<cell {index}>", "exec"), namespace)
@@ -296,7 +302,10 @@ def phase_b(job_dir, job):
             status["cell_errors"].append({"cell": index, **error_record(error)})
         finally:
             signal.alarm(0)
+        if source.strip() not in course_cells:
+            students |= set(sys.modules) - before
         _write_json(out / "calls_status.json", status)
+    before = set(sys.modules)
     for name in job["functions"]:
         fn = namespace.get(name)
         timed_out = False
@@ -324,7 +333,7 @@ def phase_b(job_dir, job):
                 timed_out = isinstance(error, CallTimeout)
             _write_json(folder / f"{i}.json", record)
     status["done"] = True
-    status["modules"] = sorted(sys.modules)
+    status["modules"] = sorted(students | (set(sys.modules) - before))
     _write_json(out / "calls_status.json", status)
 
 

@@ -7,8 +7,10 @@ What the sandboxed process sees and may do:
 - the course root, the repository holding the `autograder` package (hidden
   references), the gradebook, the output folder, the submissions folder and the
   other students' private folders are covered by empty tmpfs mounts; only the
-  Python environment and the student-facing `course` package are bound back,
-  read-only;
+  Python environment, the student-facing `course` package and, for an
+  assignment that loads earlier notebooks, the reference modules that
+  course.notebook_import falls back on (autograder.grade.reference_files: never
+  the graded assignment's own checks) are bound back, read-only;
 - no network, no other processes (`--unshare-all`), a fresh session, killed with
   the grader (`--die-with-parent`), an empty environment;
 - limits: wall time for the whole notebook (the process group is killed),
@@ -147,7 +149,7 @@ def _descendants(pid):
     return found
 
 
-def bwrap_arguments(job_dir, hide, env, userns=False):
+def bwrap_arguments(job_dir, hide, env, userns=False, expose=()):
     args = [require_bwrap(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
             "--tmpfs", "/tmp"]
     for path in _outermost(hide):
@@ -163,6 +165,8 @@ def bwrap_arguments(job_dir, hide, env, userns=False):
                  student_package()):
         if any(back == h or h in back.parents for h in hidden):
             args += ["--ro-bind", str(back), str(back)]
+    for back in sorted({Path(p).resolve() for p in expose}):
+        args += ["--ro-bind", str(back), str(back)]
     args += ["--bind", str(job_dir), str(job_dir), "--chdir", str(job_dir),
              "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     if userns:
@@ -172,8 +176,10 @@ def bwrap_arguments(job_dir, hide, env, userns=False):
     return args + ["--"]
 
 
-def run(job_dir, argv, limits, hide=(), slot=0, sandbox=True):
-    """Run `argv` (the harness) on `job_dir` within the limits; returns an Outcome."""
+def run(job_dir, argv, limits, hide=(), slot=0, sandbox=True, expose=()):
+    """Run `argv` (the harness) on `job_dir` within the limits; returns an Outcome.
+
+    expose: files under a hidden folder to bind back read-only (see the module docstring)."""
     job_dir = Path(job_dir).resolve()
     env = environment(job_dir)
     how = mode() if sandbox else "user"
@@ -192,7 +198,7 @@ def run(job_dir, argv, limits, hide=(), slot=0, sandbox=True):
         prefix += [f"--nproc={nproc}"]
     prefix += ["--"]
     if sandbox:
-        command = prefix + bwrap_arguments(job_dir, hide, env, how == "userns") + list(argv)
+        command = prefix + bwrap_arguments(job_dir, hide, env, how == "userns", expose) + list(argv)
         run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
     else:
         command = prefix + list(argv)

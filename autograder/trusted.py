@@ -21,9 +21,14 @@ Flags:
 - tampered: the notebook claimed a test cell passed (it ran without error in
   the sandbox) but the same visible test fails on the recorded values here, or
   the code assigns into numpy / the checker modules (static scan);
-- hard-coded: a cell's visible tests pass but every hidden case fails;
+- hard-coded: a cell's visible tests pass, fewer than a quarter of its (at least
+  4) hidden cases pass, AND the failing hidden results do not depend on the
+  input (all the same value, or constant arrays such as zeros): an honest bug
+  (ignoring the stride, a wrong axis) also fails most hidden cases after
+  passing the visible ones, but its wrong answers still vary with the input;
 - forbidden-import: a module that does the work was imported (static scan of
-  the student's code, and sys.modules after running it); the score is 0;
+  the student's code — cells not as given in the release —, and the modules first
+  loaded while the student's cells or the hidden calls ran); the score is 0;
 - timeout, memory, crashed: from the sandbox's reports.
 
 The functions are called as the student wrote them: a helper they call
@@ -370,6 +375,37 @@ def compare_case(spec, fn, i, out):
     return True, ""
 
 
+def _fingerprint(value):
+    """What is left of a returned value once its input-dependent size is ignored."""
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        flat = value.ravel()
+        if flat.size == 0 or (flat == flat[0]).all() or (np.isnan(flat).all() if
+                                                           flat.dtype.kind == "f" else False):
+            return ("constant", str(flat[0]) if flat.size else "empty")
+        return ("array", value.shape, str(value.dtype), hash(value.tobytes()))
+    if isinstance(value, (tuple, list)):
+        return tuple(_fingerprint(v) for v in value)
+    if isinstance(value, dict):
+        return tuple(sorted((k, _fingerprint(v)) for k, v in value.items()))
+    return ("value", repr(value)[:200])
+
+
+def _input_independent(spec, out, failing):
+    """True when the results of the failing hidden cases collapse to very few values: the
+    same answer (or constant arrays) whatever the input, as a lookup table of the visible
+    cases gives. Crashes are not evidence either way."""
+    prints = []
+    for fn, i in failing:
+        record = _load(out / "calls" / fn / f"{i}.json")
+        if not isinstance(record, dict) or record.get("t") == "error":
+            continue
+        try:
+            prints.append((fn, _fingerprint(decode(record, out / "calls" / fn))))
+        except Exception:  # noqa: BLE001 - an undecodable value says nothing
+            continue
+    return len(prints) >= 2 and len(set(prints)) <= max(1, len(prints) // 4)
+
+
 def evaluate(spec, notebook, job_dir, outcome=None, student_code=()):
     """Trusted results of one sandboxed run of `notebook` (see the module docstring)."""
     out = Path(job_dir) / "out"
@@ -397,9 +433,12 @@ def evaluate(spec, notebook, job_dir, outcome=None, student_code=()):
         if claim == "ok" and visible == "fail":
             flags["tampered"] = (f"{cell.grade_id} passed in the notebook but its visible test fails "
                                  f"on the values the functions returned: {visible_message[:200]}")
-        if visible == "pass" and len(hidden) >= 4 and sum(passed) < 0.25 * len(hidden):
-            flags.setdefault("hard-coded", f"{cell.grade_id}: the visible tests pass but every "
-                                           "hidden case fails, or almost (answers may be hard-coded)")
+        if visible == "pass" and len(hidden) >= 4 and sum(passed) < 0.25 * len(hidden) \
+                and _input_independent(spec, out, [(fn, i) for (fn, i), ok in zip(hidden, passed)
+                                                   if not ok]):
+            flags.setdefault("hard-coded", f"{cell.grade_id}: the visible tests pass but almost "
+                                           "every hidden case fails, with the same answer whatever "
+                                           "the input (answers may be hard-coded)")
     forbidden, patches = static_scan(student_code)
     loaded = [m for m in calls.get("modules", []) if is_forbidden(m)]
     if forbidden or loaded:

@@ -1,0 +1,95 @@
+"""`cnn-course grade` (sandbox + trusted comparison) on every assignment's corpus.
+
+Per assignment, one scratch course and ONE grading run (--jobs 2) of a folder of
+<student>.ipynb: the reference solution, the untouched release, each bug_*.py and
+each alt_*.py of tests/corpus/<assignment>/. Each assignment is graded on its own
+(no ../01_im2col beside the job), so 02 and 06 run on the reference layers that
+course.notebook_import substitutes while CNN_COURSE_GRADING is set.
+
+- the solution and every alt_ get full marks and no flag: a correct but different
+  solution is never called tampered or hard-coded;
+- the release gets 0;
+- every bug_ loses points and is neither `tampered` nor `hard-coded`: an honest
+  bug is not cheating.
+"""
+
+import shutil
+import time
+
+import pytest
+
+from autograder.grade import grade
+from autograder.nbgrader_grade import scratch_course
+from autograder.submissions import fill, filled_with_solutions
+
+from helpers import ASSIGNMENTS, ROOT, corpus
+
+pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
+
+CHEATING = {"tampered", "hard-coded", "forbidden-import", "edited-tests"}
+_graded = {}
+
+
+def graded(assignment, tmp_path_factory):
+    """{student: Row} for the whole corpus of one assignment, graded once."""
+    if assignment not in _graded:
+        tmp = tmp_path_factory.mktemp(f"grade-{assignment}")
+        course = tmp / "course"
+        scratch_course(ROOT, assignment, course)
+        (release,) = sorted((course / "release" / assignment).glob("*.ipynb"))
+        subs = tmp / "subs"
+        subs.mkdir()
+        shutil.copy(release, subs / "release.ipynb")
+        fill(release, filled_with_solutions(ROOT, assignment)[release.name], subs / "solution.ipynb")
+        for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
+            answers = filled_with_solutions(ROOT, assignment, variant)
+            fill(release, answers[release.name], subs / f"{variant.stem}.ipynb")
+        start = time.time()
+        rows = grade(course, assignment, submissions=subs, out=tmp / "out", jobs=2,
+                     log=lambda *a: None)
+        print(f"{assignment}: {len(rows)} submissions graded in {time.time() - start:.0f} s")
+        _graded[assignment] = {row.student: row for row in rows}
+    return _graded[assignment]
+
+
+def by_assignment(*params):
+    """Keep one assignment's tests on one xdist worker: its corpus is graded once there."""
+    return pytest.param(*params, marks=pytest.mark.xdist_group(params[0]),
+                        id="-".join(getattr(p, "stem", p) for p in params))
+
+
+def explain(row):
+    cells = {gid: (c["score"], c["points"], c["visible"], f"{c['hidden_passed']}/{c['hidden_total']}",
+                   (c["messages"][:1] or [c["visible_message"]])[0][:200])
+             for r in row.notebooks.values() for gid, c in r["cells"].items()}
+    return f"{row.student}: {row.score:g}/{row.max_score:g} flags={row.flags} cells={cells}"
+
+
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
+def test_solution_gets_full_marks_and_no_flag(assignment, tmp_path_factory):
+    row = graded(assignment, tmp_path_factory)["solution"]
+    assert row.max_score > 0 and row.score == row.max_score, explain(row)
+    assert not row.flags, explain(row)
+
+
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
+def test_untouched_release_gets_zero(assignment, tmp_path_factory):
+    row = graded(assignment, tmp_path_factory)["release"]
+    assert row.notebooks and row.score == 0, explain(row)
+    assert not set(row.flags) & CHEATING, explain(row)
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "alt")])
+def test_correct_alternative_gets_full_marks_and_no_flag(assignment, variant, tmp_path_factory):
+    row = graded(assignment, tmp_path_factory)[variant.stem]
+    assert row.score == row.max_score, explain(row)
+    assert not row.flags, explain(row)
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
+def test_bug_loses_points_and_is_not_called_cheating(assignment, variant, tmp_path_factory):
+    row = graded(assignment, tmp_path_factory)[variant.stem]
+    assert row.notebooks and row.score < row.max_score, explain(row)
+    assert not set(row.flags) & CHEATING, explain(row)
