@@ -1,13 +1,13 @@
-"""The hidden checks of 01_im2col, in-process: references right, solution passes, bugs caught."""
+"""The hidden checks of 01_im2col, in-process: references right, messages in words
+(the corpus runs in test_checks_corpus.py)."""
 
 import numpy as np
 import pytest
 
-from autograder.cases import failures
-from autograder.checks.im2col import CHECKS, ref_col2im, ref_im2col
+from autograder.checks.im2col import ref_col2im, ref_im2col
 from autograder.hidden import verify
 
-from helpers import corpus, namespace_with
+from helpers import namespace_with
 
 ASSIGNMENT = "01_im2col"
 
@@ -35,28 +35,6 @@ def test_reference_im2col_matches_torch_unfold():
     ours = ref_im2col(x, 3, 2, stride=2, pad=1)
     theirs = torch.nn.functional.unfold(torch.from_numpy(x), (3, 2), padding=1, stride=2)
     np.testing.assert_allclose(ours, theirs.numpy().transpose(0, 2, 1).reshape(ours.shape))
-
-
-@pytest.mark.parametrize("name", sorted(CHECKS))
-def test_the_solution_passes_every_hidden_case(name):
-    namespace, _ = namespace_with(ASSIGNMENT)
-    assert failures(CHECKS[name], namespace[name]) == []
-
-
-@pytest.mark.parametrize("variant", corpus(ASSIGNMENT, "bug"), ids=lambda p: p.stem)
-def test_each_bug_fails_a_hidden_case(variant):
-    namespace, answers = namespace_with(ASSIGNMENT, variant)
-    from autograder.submissions import variant_sources
-    changed = [name for name in variant_sources(variant) if name in CHECKS]
-    assert changed, f"{variant.name} replaces no graded function"
-    assert any(failures(CHECKS[name], namespace[name]) for name in changed)
-
-
-@pytest.mark.parametrize("variant", corpus(ASSIGNMENT, "alt"), ids=lambda p: p.stem)
-def test_each_alternative_passes(variant):
-    namespace, _ = namespace_with(ASSIGNMENT, variant)
-    for name in CHECKS:
-        assert failures(CHECKS[name], namespace[name]) == [], name
 
 
 @pytest.mark.parametrize("stub,words", [

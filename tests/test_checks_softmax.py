@@ -1,4 +1,5 @@
-"""The hidden checks of 05_softmax, in-process: references right, solution passes, bugs caught."""
+"""The hidden checks of 05_softmax, in-process: references right, stability named in words
+(the corpus runs in test_checks_corpus.py)."""
 
 import warnings
 
@@ -72,36 +73,9 @@ def test_references_match_torch():
 
 
 @pytest.mark.parametrize("name", sorted(CHECKS))
-def test_the_solution_passes_every_hidden_case_without_warnings(name):
-    namespace, _ = namespace_with(ASSIGNMENT)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        assert failures(CHECKS[name], namespace[name]) == []
-
-
-@pytest.mark.parametrize("name", sorted(CHECKS))
 def test_every_group_has_cases(name):
     groups = {case.group for case in CHECKS[name].cases()}
     assert groups == {"values", "stability", "inputs"} | ({"gradient"} if name != "softmax" else set())
-
-
-@pytest.mark.parametrize("variant", corpus(ASSIGNMENT, "bug"), ids=lambda p: p.stem)
-def test_each_bug_fails_a_hidden_case(variant):
-    namespace, _ = namespace_with(ASSIGNMENT, variant)
-    changed = [name for name in variant_sources(variant) if name in CHECKS]
-    assert changed, f"{variant.name} replaces no graded function"
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        assert any(failures(CHECKS[name], namespace[name]) for name in changed)
-
-
-@pytest.mark.parametrize("variant", corpus(ASSIGNMENT, "alt"), ids=lambda p: p.stem)
-def test_each_alternative_passes_without_warnings(variant):
-    namespace, _ = namespace_with(ASSIGNMENT, variant)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        for name in CHECKS:
-            assert failures(CHECKS[name], namespace[name]) == [], name
 
 
 def corpus_file(stem):
