@@ -30,6 +30,14 @@ CHEATING = {"tampered", "hard-coded", "forbidden-import", "edited-tests"}
 _graded = {}
 
 
+def bugs(assignment):
+    """The corpus bugs graded here. Every 06_cnn submission trains a model, so the sandbox
+    sees a sample of its bugs; all of them go through nbgrader in test_corpus_nbgrader.py
+    and through the checks in test_checks_cnn.py."""
+    found = corpus(assignment, "bug")
+    return found[::4] if assignment == "06_cnn" else found
+
+
 def graded(assignment, tmp_path_factory):
     """{student: Row} for the whole corpus of one assignment, graded once."""
     if assignment not in _graded:
@@ -41,7 +49,7 @@ def graded(assignment, tmp_path_factory):
         subs.mkdir()
         shutil.copy(release, subs / "release.ipynb")
         fill(release, filled_with_solutions(ROOT, assignment)[release.name], subs / "solution.ipynb")
-        for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
+        for variant in bugs(assignment) + corpus(assignment, "alt"):
             answers = filled_with_solutions(ROOT, assignment, variant)
             fill(release, answers[release.name], subs / f"{variant.stem}.ipynb")
         start = time.time()
@@ -88,7 +96,7 @@ def test_correct_alternative_gets_full_marks_and_no_flag(assignment, variant, tm
 
 
 @pytest.mark.parametrize("assignment,variant",
-                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in bugs(a)])
 def test_bug_loses_points_and_is_not_called_cheating(assignment, variant, tmp_path_factory):
     row = graded(assignment, tmp_path_factory)[variant.stem]
     assert row.notebooks and row.score < row.max_score, explain(row)
