@@ -6,7 +6,7 @@ export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test build lab
+.PHONY: demo test build lab bench
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -28,3 +28,8 @@ build: $(STAMP)
 
 lab: $(STAMP)
 	jupyter lab --ServerApp.root_dir=release
+
+# Speed of the reference layers against PyTorch and naive loops (benchmarks/run.py);
+# needs the torch extra for the PyTorch ratios, like the tests.
+bench: $(TEST_STAMP)
+	python -m benchmarks

@@ -1,0 +1,1 @@
+"""Benchmarks of the reference layers against PyTorch and naive loops: `make bench`."""
