@@ -138,6 +138,22 @@ def error_record(error):
 
 # ---------------------------------------------------------------- phase A
 
+def _array_arguments(args, kwargs, copy=True):
+    """{position or keyword: array} for the array arguments of a call, copied by default.
+
+    A function that writes into its arguments changes what the rest of a visible
+    test computes; the replay needs those writes to see what the notebook saw."""
+    named = {str(i): a for i, a in enumerate(args)}
+    named.update(kwargs)
+    return {key: (np.array(a) if copy else a) for key, a in named.items()
+            if isinstance(a, np.ndarray) and a.dtype != object}
+
+
+def _same(before, now):
+    return before.shape == now.shape and before.dtype == now.dtype and np.array_equal(
+        before, now, equal_nan=before.dtype.kind in "fc")
+
+
 class Recorder:
     """Wraps the graded functions during one test cell; saves each top-level result."""
 
@@ -159,6 +175,7 @@ class Recorder:
                 return fn(*args, **kwargs)
             k, self.k = self.k, self.k + 1
             folder = self.outdir / "visible" / str(self.cell)
+            before = _array_arguments(args, kwargs)
             self.depth += 1
             try:
                 result = fn(*args, **kwargs)
@@ -167,8 +184,11 @@ class Recorder:
                 raise
             finally:
                 self.depth -= 1
+            written = {key: encode(now, folder, f"{k}_arg_{i}")
+                       for i, (key, now) in enumerate(_array_arguments(args, kwargs, copy=False).items())
+                       if key in before and not _same(before[key], now)}
             _write_json(folder / f"{k}.json",
-                        {"fn": name, "value": encode(result, folder, f"{k}")})
+                        {"fn": name, "value": encode(result, folder, f"{k}"), "written": written})
             return result
         recorded.__wrapped__ = fn
         return recorded

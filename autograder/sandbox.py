@@ -2,7 +2,8 @@
 
 What the sandboxed process sees and may do:
 
-- the whole system read-only (`--ro-bind / /`), a private /tmp and /dev;
+- the system folders (/usr, /etc, /lib…) and the Python environment read-only,
+  a private /tmp and /dev; nothing else of the disk (no home, no /work, no /var);
 - its own private folder J read-write, nothing else writable;
 - the course root, the repository holding the `autograder` package (hidden
   references), the gradebook, the output folder, the submissions folder and the
@@ -149,22 +150,38 @@ def _descendants(pid):
     return found
 
 
-def bwrap_arguments(job_dir, hide, env, userns=False, expose=()):
-    args = [require_bwrap(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc",
-            "--tmpfs", "/tmp"]
-    for path in _outermost(hide):
-        if path == Path("/"):
-            continue
-        if path.is_dir():
-            args += ["--tmpfs", str(path)]
-        else:
-            args += ["--ro-bind", "/dev/null", str(path)]
-    hidden = _outermost(hide)
+SYSTEM = ("usr", "bin", "sbin", "lib", "lib32", "lib64", "libx32", "etc")
+
+
+def python_trees():
+    """The folders a sandboxed Python needs: its environment, its base install, the `course` package."""
     base = Path(sys.executable).resolve().parents[1]
-    for back in (Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), base,
-                 student_package()):
-        if any(back == h or h in back.parents for h in hidden):
-            args += ["--ro-bind", str(back), str(back)]
+    return _outermost([sys.prefix, sys.base_prefix, base, student_package(),
+                       *(p for p in sys.path if p and Path(p).is_dir() and "site-packages" in p)])
+
+
+def bwrap_arguments(job_dir, hide, env, userns=False, expose=()):
+    """Only the system folders, Python and `expose` are in view (read-only), and J read-write:
+    another copy of the course elsewhere on the disk is as invisible as this one."""
+    args = [require_bwrap(), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    visible = []
+    for name in SYSTEM:
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+            visible.append(path)
+    trees = python_trees()
+    hidden = [h for h in _outermost(hide)
+              if any(v == h or v in h.parents for v in [*visible, *trees]) and h != Path("/")]
+    for tree in trees:
+        args += ["--ro-bind", str(tree), str(tree)]
+    for path in hidden:
+        args += ["--tmpfs", str(path)] if path.is_dir() else ["--ro-bind", "/dev/null", str(path)]
+    for tree in trees:
+        if any(h == tree or h in tree.parents for h in hidden):
+            args += ["--ro-bind", str(tree), str(tree)]
     for back in sorted({Path(p).resolve() for p in expose}):
         args += ["--ro-bind", str(back), str(back)]
     args += ["--bind", str(job_dir), str(job_dir), "--chdir", str(job_dir),

