@@ -26,6 +26,8 @@ class Case:
     - hint: the usual cause when this case fails
     - readonly: pass arrays with writeable=False (catches writes into inputs)
     - expect: overrides the check's reference for this case (e.g. a numerical gradient)
+    - before: called just before the function (and before a sandboxed run's log of
+      stand-in calls is replayed): starts a recording that the comparison reads
     """
 
     name: str
@@ -37,6 +39,7 @@ class Case:
     expect: Callable | None = None
     rtol: float = 1e-7
     atol: float = 1e-10
+    before: Callable | None = None
 
 
 @dataclass
@@ -47,7 +50,8 @@ class Check:
     - compare: compare(actual, expected, what, case) raises AssertionError on a mismatch
     - cases: a function returning the list of cases (built when needed)
     - uses: reference versions of other graded functions this one may call by
-      name; they replace the student's during the check, so one bug costs once
+      name; they replace the student's during the check, so one bug costs once.
+      A recording stand-in names its reference as `__wrapped__`.
     """
 
     reference: Callable
@@ -108,6 +112,8 @@ def call(fn, case, uses=None):
     args = tuple(_copy(a, case.readonly) for a in case.args)
     kwargs = {k: _copy(v, case.readonly) for k, v in case.kwargs.items()}
     hint = f". Hint: {case.hint}" if case.hint else ""
+    if case.before is not None:
+        case.before()
     try:
         # a warning would reach stderr and fail the test cell under nbgrader: make it an error here too
         with _references_in_place_of(fn, uses or {}), \

@@ -3,12 +3,18 @@
 Per submission (N at once, --jobs): restore the test cells from the release
 (flag edited-tests), make a private folder with the notebook, the harness and
 the hidden inputs, run it in the sandbox (autograder.sandbox), and score the
-returned values in this process (autograder.trusted). Then, from this one
+returned values in this process (autograder.trusted). A function that calls
+another one graded in the same assignment (im2col calls conv_output_size, train
+calls sgd_momentum_update) is called in a second sandboxed run, after the first
+one has returned every other result: only that run may import the references
+of autograder.dependencies, so the student's own conv_output_size bug does not
+cost im2col points too, and nothing it could read there answers what it is asked. Then, from this one
 process: fill the gradebook, write the report (autograder.report).
 """
 
 import ast
 import copy
+import json
 import os
 import queue
 import shutil
@@ -141,9 +147,37 @@ def reference_files(spec):
     for path in wanted:
         files |= _local_imports(path, package)
     files.discard(package / "checks" / f"{_topic(spec.assignment)}.py")
+    files.discard(package / "dependencies" / f"{_topic(spec.assignment)}.py")
     if own & set(LAYERS):
         files.discard(package / "reference_layers.py")
     return sorted(files)
+
+
+def dependency_files(spec):
+    """The files a second sandboxed run may import: autograder.dependencies.<topic> (references
+    of the functions that other graded functions of this assignment call), with its imports."""
+    from course.notebook_import import _topic
+    package = Path(__file__).resolve().parent
+    path = package / "dependencies" / f"{_topic(spec.assignment)}.py"
+    files = _local_imports(path, package) if path.exists() else set()
+    assert package / "checks" / f"{_topic(spec.assignment)}.py" not in files
+    return sorted(files)
+
+
+def substitutes(spec, files):
+    """{function: {name it calls: (module, attribute)}}: the references in `uses` that a sandbox
+    exposing `files` can import. A recording stand-in is replaced by the reference it wraps."""
+    import sys
+    files = {Path(f).resolve() for f in files}
+    found = {}
+    for fn, check in spec.checks.items():
+        for name, used in check.uses.items():
+            target = getattr(used, "__wrapped__", used)
+            module = sys.modules.get(getattr(target, "__module__", None))
+            path = getattr(module, "__file__", None)
+            if path and Path(path).resolve() in files and getattr(module, target.__name__, None) is target:
+                found.setdefault(fn, {})[name] = (module.__name__, target.__name__)
+    return found
 
 
 class Grader:
@@ -168,6 +202,12 @@ class Grader:
         self.hide = [self.root, sandbox.package_repo(), self.work, *hide]
         self.inputs = trusted.write_inputs(self.spec, self.work / "inputs")
         self.expose = reference_files(self.spec)
+        # two runs per notebook when a function calls another one graded here: the first returns
+        # every other function's results; only then may a run see the references it calls
+        self.expose_deps = sorted(set(self.expose) | set(dependency_files(self.spec)))
+        first, second = substitutes(self.spec, self.expose), substitutes(self.spec, self.expose_deps)
+        self.second = [fn for fn in self.spec.functions if second.get(fn, {}) != first.get(fn, {})]
+        self.substitutes = (first, second)
         self.slots = queue.Queue()
         for slot in range(self.jobs):
             self.slots.put(slot)
@@ -223,27 +263,31 @@ class Grader:
         given = {c.source.strip() for c in self.spec.release[name].cells if c.cell_type == "code"
                  and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids}
         os.chmod(job.parent, 0o711)
-        for extra in (self.root / "release" / self.assignment).iterdir():
-            if extra.is_file() and extra.suffix != ".ipynb":
-                shutil.copy(extra, job / extra.name)
-        nbformat.write(restored, job / "submission.ipynb")
-        shutil.copy(HARNESS, job / "run_submission.py")
-        shutil.copytree(self.work / "inputs", job / "inputs")
-        self._font_cache(job / ".mpl")
-        (job / "out").mkdir()
-        limits = self.limits
-        import json
-        (job / "job.json").write_text(json.dumps({
-            "notebook": "submission.ipynb", "functions": self.spec.functions,
-            "test_cells": sorted(test_ids), "cases": self.inputs, "course_cells": sorted(given),
-            "cell_timeout": limits.cell, "call_timeout": limits.call,
-            "calls_timeout": max(10, int(limits.wall / 2)),
-        }))
+        job_spec = {"notebook": "submission.ipynb", "test_cells": sorted(test_ids),
+                    "cases": self.inputs, "course_cells": sorted(given),
+                    "cell_timeout": self.limits.cell, "call_timeout": self.limits.call,
+                    "calls_timeout": max(10, int(self.limits.wall / 2)),
+                    "functions": self.spec.functions}
+        first = [fn for fn in self.spec.functions if fn not in self.second]
+        self._job_folder(job, restored, {**job_spec, "calls": first,
+                                         "substitutes": self.substitutes[0]})
+        harness = [os.fspath(Path(os.sys.executable)), "run_submission.py"]
         slot = self.slots.get()
         try:
-            outcome = sandbox.run(job, [os.fspath(Path(os.sys.executable)), str(job / "run_submission.py"),
-                                        str(job)], limits, self.hide, slot, self.use_sandbox,
-                                  self.expose)
+            outcome = sandbox.run(job, [harness[0], str(job / harness[1]), str(job)], self.limits,
+                                  self.hide, slot, self.use_sandbox, self.expose)
+            status = trusted._load(job / "out" / "calls_status.json") or {}
+            if self.second and status.get("done"):
+                deps = job.with_name(job.name + "-deps")
+                self._job_folder(deps, restored, {**job_spec, "calls": self.second,
+                                                  "substitutes": self.substitutes[1]})
+                second = sandbox.run(deps, [harness[0], str(deps / harness[1]), str(deps), "--calls"],
+                                     self.limits, self.hide, slot, self.use_sandbox, self.expose_deps)
+                outcome.seconds += second.seconds
+                for fn in self.second:
+                    if (deps / "out" / "calls" / fn).is_dir():
+                        shutil.copytree(deps / "out" / "calls" / fn, job / "out" / "calls" / fn,
+                                        dirs_exist_ok=True)
         finally:
             self.slots.put(slot)
         # the student's code: cells as given in the release (imports, figures) are the course's
@@ -256,6 +300,19 @@ class Grader:
                                                "release: " + ", ".join(edited))
         executed = job / "out" / "executed.ipynb"
         return result, executed if executed.exists() else None
+
+    def _job_folder(self, job, notebook, spec):
+        """A sandbox's private folder: the notebook, the harness, the hidden inputs, job.json."""
+        job.mkdir(parents=True, exist_ok=True)
+        for extra in (self.root / "release" / self.assignment).iterdir():
+            if extra.is_file() and extra.suffix != ".ipynb":
+                shutil.copy(extra, job / extra.name)
+        nbformat.write(notebook, job / "submission.ipynb")
+        shutil.copy(HARNESS, job / "run_submission.py")
+        shutil.copytree(self.work / "inputs", job / "inputs")
+        self._font_cache(job / ".mpl")
+        (job / "out").mkdir()
+        (job / "job.json").write_text(json.dumps(spec))
 
     @staticmethod
     def _font_cache(target):

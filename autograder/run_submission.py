@@ -15,9 +15,13 @@ J/job.json says what to do (written by autograder.grade):
   every cell goes to out/kernel.json, the executed notebook to
   out/executed.ipynb.
 - phase B (calls): in a fresh process, execute the notebook's non-test code
-  cells in one namespace, then call every graded function on every hidden case
-  (inputs in inputs/, plain .npy + JSON) and save each result to
-  out/calls/<function>/<i>.json (+ .npy files). The modules first imported
+  cells up to the last test cell in one namespace, then call every graded
+  function of job["calls"] on every hidden case (inputs in inputs/, plain
+  .npy + JSON) and save each result to out/calls/<function>/<i>.json (+ .npy
+  files). During a function's cases the names in job["substitutes"][function]
+  are the importable references it calls; a case with a "log" records its
+  calls of those names to <i>.log.json. `--calls` runs phase B alone: the
+  second run, which alone sees the references (autograder.grade). The modules first imported
   while running the student's code (a cell that is not one of the release's
   given cells, job["course_cells"], or a hidden call) go to
   out/calls_status.json: what the course's own cells import (sklearn for a
@@ -27,6 +31,8 @@ Values travel as JSON plus `.npy` files written and read with
 allow_pickle=False: nothing that executes on load.
 """
 
+import collections
+import importlib
 import json
 import os
 import signal
@@ -64,6 +70,10 @@ def encode(value, folder, stem, depth=0):
         if isinstance(value, str):
             value = value[:10_000]
         return {"t": type(value).__name__, "v": value}
+    if isinstance(value, tuple) and hasattr(value, "_fields") and len(value) <= 1000:
+        return {"t": "record", "type": type(value).__name__[:100],
+                "items": {str(k): encode(v, folder, f"{stem}_{i}", depth + 1)
+                          for i, (k, v) in enumerate(zip(value._fields, value))}}
     if isinstance(value, (tuple, list)) and len(value) <= 1000:
         return {"t": type(value).__name__,
                 "items": [encode(v, folder, f"{stem}_{i}", depth + 1) for i, v in enumerate(value)]}
@@ -114,6 +124,12 @@ def decode(desc, folder):
         return tuple(items) if kind == "tuple" else items
     if kind == "dict":
         return {str(k): decode(v, folder) for k, v in desc["items"].items()}
+    if kind == "record":
+        fields = {str(k): decode(v, folder) for k, v in desc["items"].items()}
+        if not all(k.isidentifier() and not k.startswith("_") for k in fields):
+            raise ValueError("bad record field")
+        return collections.namedtuple(str(desc.get("type", "Record")) if str(
+            desc.get("type", "")).isidentifier() else "Record", list(fields))(**fields)
     if kind == "repr":
         return Opaque(str(desc.get("type")), str(desc.get("v")))
     raise ValueError(f"unknown value kind {kind!r}")
@@ -308,7 +324,11 @@ def phase_b(job_dir, job):
     course_cells = {c.strip() for c in job.get("course_cells", [])}
     students = set()
     signal.signal(signal.SIGALRM, _on_alarm)
-    for index, cell in enumerate(nb["cells"]):
+    # nbgrader runs a hidden test where its cell is: what comes after the last one (the final
+    # training run, figures) defines nothing the tests see
+    last = max((i for i, c in enumerate(nb["cells"])
+                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in tests), default=-1)
+    for index, cell in enumerate(nb["cells"][:last + 1]):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
         if cell.get("cell_type") != "code" or \
@@ -325,10 +345,18 @@ def phase_b(job_dir, job):
         if source.strip() not in course_cells:
             students |= set(sys.modules) - before
         _write_json(out / "calls_status.json", status)
+    substitutes = {}
+    for name, uses in job.get("substitutes", {}).items():
+        try:
+            substitutes[name] = {used: getattr(importlib.import_module(module), attr)
+                                 for used, (module, attr) in uses.items()}
+        except Exception as error:  # noqa: BLE001 - the student's own functions are used then
+            status["cell_errors"].append({"cell": "references", **error_record(error)})
     before = set(sys.modules)
-    for name in job["functions"]:
+    for name in job["calls"]:
         fn = namespace.get(name)
         timed_out = False
+        saved = {used: namespace.get(used) for used in substitutes.get(name, {})}
         for i, spec in enumerate(job["cases"].get(name, [])):
             folder = out / "calls" / name
             inputs = job_dir / "inputs" / name
@@ -336,6 +364,9 @@ def phase_b(job_dir, job):
                 _write_json(folder / f"{i}.json", {"t": "error", "ename": "CallTimeout",
                                                    "evalue": "skipped after a time-out"})
                 continue
+            log = []
+            namespace.update({used: _logging(used, ref, log, folder, i) if used in spec.get("log", ())
+                              else ref for used, ref in substitutes.get(name, {}).items()})
             try:
                 args = [_fresh(decode(a, inputs), spec["readonly"]) for a in spec["args"]]
                 kwargs = {k: _fresh(decode(v, inputs), spec["readonly"])
@@ -351,10 +382,27 @@ def phase_b(job_dir, job):
             except BaseException as error:  # noqa: BLE001
                 record = error_record(error)
                 timed_out = isinstance(error, CallTimeout)
+            if spec.get("log"):
+                _write_json(folder / f"{i}.log.json", log)
             _write_json(folder / f"{i}.json", record)
+        for used, value in saved.items():
+            if value is None:
+                namespace.pop(used, None)
+            else:
+                namespace[used] = value
     status["done"] = True
     status["modules"] = sorted(students | (set(sys.modules) - before))
     _write_json(out / "calls_status.json", status)
+
+
+def _logging(name, reference, log, folder, case):
+    """`reference`, logging each call's arguments as they were when it was called."""
+    def logged(*args, **kwargs):
+        stem = f"{case}_log{len(log)}"
+        log.append({"fn": name, "args": encode(list(args), folder, f"{stem}a"),
+                    "kwargs": encode(kwargs, folder, f"{stem}k")})
+        return reference(*args, **kwargs)
+    return logged
 
 
 def _fresh(value, readonly):

@@ -45,8 +45,8 @@ def main():
             times[jobs] = time.time() - start
             inside = sum(r.seconds for r in rows) / len(rows)
             print(f"--jobs {jobs}: {times[jobs]:.1f} s for {len(rows)} submissions "
-                  f"({times[jobs] / len(rows):.2f} s each; sandboxed run {inside:.2f} s each)")
-        print(f"speed-up with --jobs 2: {times[1] / times[2]:.2f}x")
+                  f"({times[jobs] / len(rows):.2f} s each; sandboxed run {inside:.2f} s each)", flush=True)
+        print(f"speed-up with --jobs 2: {times[1] / times[2]:.2f}x", flush=True)
         if not args.skip_nbgrader:
             start = time.time()
             autograde(api, args.assignment, paths)

@@ -10,9 +10,13 @@ course.notebook_import substitutes while CNN_COURSE_GRADING is set.
   solution is never called tampered or hard-coded;
 - the release gets 0;
 - every bug_ loses points and is neither `tampered` nor `hard-coded`: an honest
-  bug is not cheating.
+  bug is not cheating;
+- a bug costs hidden cases only of the functions it touches: the functions that
+  call a buggy one of the same assignment run on the references (the second
+  sandboxed run), as the in-notebook checks do.
 """
 
+import ast
 import shutil
 import time
 
@@ -28,11 +32,6 @@ pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewra
 
 CHEATING = {"tampered", "hard-coded", "forbidden-import", "edited-tests"}
 _graded = {}
-
-
-# 06_cnn's `train` checks need the grader's live recording stand-ins, which cannot cross
-# the sandbox boundary as plain arrays: the sandboxed grader cannot score them yet (issue 5).
-SANDBOX_ASSIGNMENTS = [a for a in ASSIGNMENTS if a != "06_cnn"]
 
 
 def graded(assignment, tmp_path_factory):
@@ -70,14 +69,14 @@ def explain(row):
     return f"{row.student}: {row.score:g}/{row.max_score:g} flags={row.flags} cells={cells}"
 
 
-@pytest.mark.parametrize("assignment", [by_assignment(a) for a in SANDBOX_ASSIGNMENTS])
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
 def test_solution_gets_full_marks_and_no_flag(assignment, tmp_path_factory):
     row = graded(assignment, tmp_path_factory)["solution"]
     assert row.max_score > 0 and row.score == row.max_score, explain(row)
     assert not row.flags, explain(row)
 
 
-@pytest.mark.parametrize("assignment", [by_assignment(a) for a in SANDBOX_ASSIGNMENTS])
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
 def test_untouched_release_gets_zero(assignment, tmp_path_factory):
     row = graded(assignment, tmp_path_factory)["release"]
     assert row.notebooks and row.score == 0, explain(row)
@@ -85,7 +84,7 @@ def test_untouched_release_gets_zero(assignment, tmp_path_factory):
 
 
 @pytest.mark.parametrize("assignment,variant",
-                         [by_assignment(a, v) for a in SANDBOX_ASSIGNMENTS for v in corpus(a, "alt")])
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "alt")])
 def test_correct_alternative_gets_full_marks_and_no_flag(assignment, variant, tmp_path_factory):
     row = graded(assignment, tmp_path_factory)[variant.stem]
     assert row.score == row.max_score, explain(row)
@@ -93,8 +92,20 @@ def test_correct_alternative_gets_full_marks_and_no_flag(assignment, variant, tm
 
 
 @pytest.mark.parametrize("assignment,variant",
-                         [by_assignment(a, v) for a in SANDBOX_ASSIGNMENTS for v in corpus(a, "bug")])
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
 def test_bug_loses_points_and_is_not_called_cheating(assignment, variant, tmp_path_factory):
     row = graded(assignment, tmp_path_factory)[variant.stem]
     assert row.notebooks and row.score < row.max_score, explain(row)
     assert not set(row.flags) & CHEATING, explain(row)
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
+def test_bug_costs_hidden_cases_only_where_it_is(assignment, variant, tmp_path_factory):
+    row = graded(assignment, tmp_path_factory)[variant.stem]
+    touched = {node.name for node in ast.parse(variant.read_text()).body
+               if isinstance(node, ast.FunctionDef)}
+    for result in row.notebooks.values():
+        for gid, cell in result["cells"].items():
+            if not touched & set(cell["functions"]):
+                assert cell["hidden_passed"] == cell["hidden_total"], (gid, explain(row))
