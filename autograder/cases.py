@@ -83,6 +83,7 @@ def compare_tuple(*names):
 
 def _copy(value, readonly):
     if isinstance(value, np.ndarray):
+        readonly = readonly or not value.flags.writeable
         value = value.copy()
         value.setflags(write=not readonly)
     return value

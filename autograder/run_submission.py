@@ -58,7 +58,8 @@ def encode(value, folder, stem, depth=0):
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{stem}.npy"
         np.save(folder / name, np.ascontiguousarray(value), allow_pickle=False)
-        return {"t": "array", "f": name}
+        # a read-only input stays read-only in the sandbox (a dict of them: a model's params)
+        return {"t": "array", "f": name, **({} if value.flags.writeable else {"ro": True})}
     if isinstance(value, np.generic) and not isinstance(value, np.object_):
         folder.mkdir(parents=True, exist_ok=True)
         name = f"{stem}.npy"
@@ -109,7 +110,10 @@ def decode(desc, folder):
         if path.parent.resolve() != folder.resolve() or path.stat().st_size > MAX_ARRAY_BYTES:
             raise ValueError("array file out of bounds")
         array = np.load(path, allow_pickle=False)
-        return array[()] if kind == "npscalar" else array
+        if kind == "npscalar":
+            return array[()]
+        array.setflags(write=not desc.get("ro"))
+        return array
     if kind in ("NoneType", "bool", "int", "float", "str"):
         value = desc["v"]
         expected = {"NoneType": type(None), "bool": bool, "int": int, "float": (int, float),
@@ -407,6 +411,7 @@ def _logging(name, reference, log, folder, case):
 
 def _fresh(value, readonly):
     if isinstance(value, np.ndarray):
+        readonly = readonly or not value.flags.writeable
         value = value.copy()
         value.setflags(write=not readonly)
     return value
