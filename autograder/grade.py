@@ -8,8 +8,9 @@ another one graded in the same assignment (im2col calls conv_output_size, train
 calls sgd_momentum_update) is called in a second sandboxed run, after the first
 one has returned every other result: only that run may import the references
 of autograder.dependencies, so the student's own conv_output_size bug does not
-cost im2col points too, and nothing it could read there answers what it is asked. Then, from this one
-process: fill the gradebook, write the report (autograder.report).
+cost im2col points too, and nothing it could read there answers what it is asked.
+Then, from this one process: fill the gradebook, write the report
+(autograder.report).
 """
 
 import ast
@@ -287,7 +288,7 @@ class Grader:
                 for fn in self.second:
                     if (deps / "out" / "calls" / fn).is_dir():
                         shutil.copytree(deps / "out" / "calls" / fn, job / "out" / "calls" / fn,
-                                        dirs_exist_ok=True)
+                                        symlinks=True, dirs_exist_ok=True)
         finally:
             self.slots.put(slot)
         # the student's code: cells as given in the release (imports, figures) are the course's

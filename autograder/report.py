@@ -7,7 +7,6 @@ taken from the release, and anything between hidden-test markers is cut out
 as a second guard). Hidden *cases* appear only by their description and hint.
 """
 
-import base64
 import csv
 import html
 import json

@@ -107,7 +107,8 @@ def decode(desc, folder):
     kind = desc.get("t") if isinstance(desc, dict) else None
     if kind in ("array", "npscalar"):
         path = folder / str(desc["f"])
-        if path.parent.resolve() != folder.resolve() or path.stat().st_size > MAX_ARRAY_BYTES:
+        if (path.is_symlink() or path.parent.resolve() != folder.resolve()
+                or path.stat().st_size > MAX_ARRAY_BYTES):
             raise ValueError("array file out of bounds")
         array = np.load(path, allow_pickle=False)
         if kind == "npscalar":

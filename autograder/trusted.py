@@ -296,7 +296,10 @@ class ReplayMissing(Exception):
 
 
 def _load(path):
+    """A JSON file the sandbox wrote, or None; never through a link it made to a file outside."""
     try:
+        if Path(path).is_symlink():
+            return None
         return json.loads(Path(path).read_text())
     except (OSError, ValueError):
         return None
