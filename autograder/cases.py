@@ -15,6 +15,8 @@ import numpy as np
 
 from course.feedback import check_array, check_int, check_scalar, check_tuple
 
+from .run_submission import fresh_input
+
 
 @dataclass
 class Case:
@@ -81,14 +83,6 @@ def compare_tuple(*names):
     return compare
 
 
-def _copy(value, readonly):
-    if isinstance(value, np.ndarray):
-        readonly = readonly or not value.flags.writeable
-        value = value.copy()
-        value.setflags(write=not readonly)
-    return value
-
-
 @contextlib.contextmanager
 def _references_in_place_of(fn, uses):
     """Let `fn` see the reference versions of the functions it calls by global name."""
@@ -110,8 +104,8 @@ def _references_in_place_of(fn, uses):
 
 def call(fn, case, uses=None):
     """Call `fn` on fresh copies of the case's inputs; a crash becomes a sentence."""
-    args = tuple(_copy(a, case.readonly) for a in case.args)
-    kwargs = {k: _copy(v, case.readonly) for k, v in case.kwargs.items()}
+    args = tuple(fresh_input(a, case.readonly) for a in case.args)
+    kwargs = {k: fresh_input(v, case.readonly) for k, v in case.kwargs.items()}
     hint = f". Hint: {case.hint}" if case.hint else ""
     if case.before is not None:
         case.before()

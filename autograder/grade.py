@@ -19,6 +19,7 @@ import json
 import os
 import queue
 import shutil
+import sys
 import tempfile
 import threading
 import warnings
@@ -168,7 +169,6 @@ def dependency_files(spec):
 def substitutes(spec, files):
     """{function: {name it calls: (module, attribute)}}: the references in `uses` that a sandbox
     exposing `files` can import. A recording stand-in is replaced by the reference it wraps."""
-    import sys
     files = {Path(f).resolve() for f in files}
     found = {}
     for fn, check in spec.checks.items():
@@ -179,6 +179,26 @@ def substitutes(spec, files):
             if path and Path(path).resolve() in files and getattr(module, target.__name__, None) is target:
                 found.setdefault(fn, {})[name] = (module.__name__, target.__name__)
     return found
+
+
+@dataclass
+class Runs:
+    """What the two sandboxed runs of a notebook may import, and which functions each calls."""
+    first_files: list
+    second_files: list
+    first_substitutes: dict
+    second_substitutes: dict
+    second: list           # the functions called in the second run; the rest in the first
+
+
+def plan_runs(spec):
+    """Two runs per notebook when a function calls another one graded here: the first returns
+    every other function's results; only then may a run see the references it calls."""
+    first_files = reference_files(spec)
+    second_files = sorted(set(first_files) | set(dependency_files(spec)))
+    first, second = substitutes(spec, first_files), substitutes(spec, second_files)
+    return Runs(first_files, second_files, first, second,
+                [fn for fn in spec.functions if second.get(fn, {}) != first.get(fn, {})])
 
 
 class Grader:
@@ -202,13 +222,7 @@ class Grader:
         os.chmod(self.work, 0o711)
         self.hide = [self.root, sandbox.package_repo(), self.work, *hide]
         self.inputs = trusted.write_inputs(self.spec, self.work / "inputs")
-        self.expose = reference_files(self.spec)
-        # two runs per notebook when a function calls another one graded here: the first returns
-        # every other function's results; only then may a run see the references it calls
-        self.expose_deps = sorted(set(self.expose) | set(dependency_files(self.spec)))
-        first, second = substitutes(self.spec, self.expose), substitutes(self.spec, self.expose_deps)
-        self.second = [fn for fn in self.spec.functions if second.get(fn, {}) != first.get(fn, {})]
-        self.substitutes = (first, second)
+        self.runs = plan_runs(self.spec)
         self.slots = queue.Queue()
         for slot in range(self.jobs):
             self.slots.put(slot)
@@ -269,23 +283,24 @@ class Grader:
                     "cell_timeout": self.limits.cell, "call_timeout": self.limits.call,
                     "calls_timeout": max(10, int(self.limits.wall / 2)),
                     "functions": self.spec.functions}
-        first = [fn for fn in self.spec.functions if fn not in self.second]
+        runs = self.runs
+        first = [fn for fn in self.spec.functions if fn not in runs.second]
         self._job_folder(job, restored, {**job_spec, "calls": first,
-                                         "substitutes": self.substitutes[0]})
+                                         "substitutes": runs.first_substitutes})
         harness = [os.fspath(Path(os.sys.executable)), "run_submission.py"]
         slot = self.slots.get()
         try:
             outcome = sandbox.run(job, [harness[0], str(job / harness[1]), str(job)], self.limits,
-                                  self.hide, slot, self.use_sandbox, self.expose)
+                                  self.hide, slot, self.use_sandbox, runs.first_files)
             status = trusted._load(job / "out" / "calls_status.json") or {}
-            if self.second and status.get("done"):
+            if runs.second and status.get("done"):
                 deps = job.with_name(job.name + "-deps")
-                self._job_folder(deps, restored, {**job_spec, "calls": self.second,
-                                                  "substitutes": self.substitutes[1]})
+                self._job_folder(deps, restored, {**job_spec, "calls": runs.second,
+                                                  "substitutes": runs.second_substitutes})
                 second = sandbox.run(deps, [harness[0], str(deps / harness[1]), str(deps), "--calls"],
-                                     self.limits, self.hide, slot, self.use_sandbox, self.expose_deps)
+                                     self.limits, self.hide, slot, self.use_sandbox, runs.second_files)
                 outcome.seconds += second.seconds
-                for fn in self.second:
+                for fn in runs.second:
                     if (deps / "out" / "calls" / fn).is_dir():
                         shutil.copytree(deps / "out" / "calls" / fn, job / "out" / "calls" / fn,
                                         symlinks=True, dirs_exist_ok=True)

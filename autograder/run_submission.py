@@ -133,8 +133,8 @@ def decode(desc, folder):
         fields = {str(k): decode(v, folder) for k, v in desc["items"].items()}
         if not all(k.isidentifier() and not k.startswith("_") for k in fields):
             raise ValueError("bad record field")
-        return collections.namedtuple(str(desc.get("type", "Record")) if str(
-            desc.get("type", "")).isidentifier() else "Record", list(fields))(**fields)
+        name = str(desc.get("type", ""))
+        return collections.namedtuple(name if name.isidentifier() else "Record", list(fields))(**fields)
     if kind == "repr":
         return Opaque(str(desc.get("type")), str(desc.get("v")))
     raise ValueError(f"unknown value kind {kind!r}")
@@ -361,7 +361,7 @@ def phase_b(job_dir, job):
     for name in job["calls"]:
         fn = namespace.get(name)
         timed_out = False
-        saved = {used: namespace.get(used) for used in substitutes.get(name, {})}
+        saved = {used: namespace[used] for used in substitutes.get(name, {}) if used in namespace}
         for i, spec in enumerate(job["cases"].get(name, [])):
             folder = out / "calls" / name
             inputs = job_dir / "inputs" / name
@@ -373,8 +373,8 @@ def phase_b(job_dir, job):
             namespace.update({used: _logging(used, ref, log, folder, i) if used in spec.get("log", ())
                               else ref for used, ref in substitutes.get(name, {}).items()})
             try:
-                args = [_fresh(decode(a, inputs), spec["readonly"]) for a in spec["args"]]
-                kwargs = {k: _fresh(decode(v, inputs), spec["readonly"])
+                args = [fresh_input(decode(a, inputs), spec["readonly"]) for a in spec["args"]]
+                kwargs = {k: fresh_input(decode(v, inputs), spec["readonly"])
                           for k, v in spec["kwargs"].items()}
                 if not callable(fn):
                     raise NameError(f"{name} is not defined")
@@ -390,11 +390,9 @@ def phase_b(job_dir, job):
             if spec.get("log"):
                 _write_json(folder / f"{i}.log.json", log)
             _write_json(folder / f"{i}.json", record)
-        for used, value in saved.items():
-            if value is None:
-                namespace.pop(used, None)
-            else:
-                namespace[used] = value
+        for used in substitutes.get(name, {}):
+            namespace.pop(used, None)
+        namespace.update(saved)
     status["done"] = True
     status["modules"] = sorted(students | (set(sys.modules) - before))
     _write_json(out / "calls_status.json", status)
@@ -410,7 +408,8 @@ def _logging(name, reference, log, folder, case):
     return logged
 
 
-def _fresh(value, readonly):
+def fresh_input(value, readonly):
+    """A private copy of an array input, read-only when the case asks or the array was read-only."""
     if isinstance(value, np.ndarray):
         readonly = readonly or not value.flags.writeable
         value = value.copy()

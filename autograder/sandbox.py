@@ -7,7 +7,8 @@ What the sandboxed process sees and may do:
 - its own private folder J read-write, nothing else writable;
 - the course root, the repository holding the `autograder` package (hidden
   references), the gradebook, the output folder, the submissions folder and the
-  other students' private folders are covered by empty tmpfs mounts; only the
+  other students' private folders are not bound, or covered by empty tmpfs
+  mounts where they lie inside a folder in view; only the
   Python environment, the student-facing `course` package and, for an
   assignment that loads earlier notebooks, the reference modules that
   course.notebook_import falls back on (autograder.grade.reference_files: never

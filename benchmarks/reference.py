@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from autograder.checks.im2col import _padded
+
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = (
     "source/01_im2col/im2col.ipynb",
@@ -44,12 +46,6 @@ def load_reference(variant=None):
 # Naive loops: the straightforward code that vectorisation replaces. One NumPy window
 # product per output element (not a scalar loop over channels and kernel offsets, which
 # would be slower still), as in a first loop-based implementation.
-
-def _padded(x, pad):
-    xp = np.zeros(x.shape[:2] + (x.shape[2] + 2 * pad, x.shape[3] + 2 * pad), dtype=x.dtype)
-    xp[:, :, pad:pad + x.shape[2], pad:pad + x.shape[3]] = x
-    return xp
-
 
 def naive_conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape

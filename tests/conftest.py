@@ -15,6 +15,9 @@ def root():
     return ROOT
 
 
+GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py"}
+
+
 def pytest_xdist_make_scheduler(config, log):
     """`--dist loadgroup`, for pytest 9: xdist 3.8 tags a grouped test by rewriting `item._nodeid`,
     which pytest 9 no longer reads, so every group was split across the workers and each worker
@@ -33,5 +36,3 @@ def pytest_xdist_make_scheduler(config, log):
 
     return ByAssignment(config, log)
 
-
-GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py"}
