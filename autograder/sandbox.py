@@ -134,18 +134,27 @@ def mode():
     return "uid" if _reachable_by_others(python) and _reachable_by_others(sys.prefix) else "userns"
 
 
+def _children(pid):
+    """The pids of `pid`'s children, from its threads' /proc children lists."""
+    kids = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return kids
+    for tid in tasks:
+        try:
+            kids += map(int, Path(f"/proc/{pid}/task/{tid}/children").read_text().split())
+        except (OSError, ValueError):
+            pass
+    return kids
+
+
 def _descendants(pid):
-    children = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue
-            children.setdefault(ppid, []).append(int(entry.name))
+    """How many processes descend from `pid`. It walks the tree alone: the watchdog asks ten
+    times a second, and reading every /proc/*/stat instead cost ~5 ms of a busy core each time."""
     found, todo = 0, [pid]
     while todo:
-        kids = children.get(todo.pop(), [])
+        kids = _children(todo.pop())
         found += len(kids)
         todo += kids
     return found
@@ -239,7 +248,10 @@ def run(job_dir, argv, limits, hide=(), slot=0, sandbox=True, expose=()):
             if _descendants(process.pid) > limits.nproc + 4:
                 too_many = True
                 break
-            time.sleep(0.1)
+            try:
+                process.wait(timeout=0.1)      # returns as soon as the sandbox exits
+            except subprocess.TimeoutExpired:
+                pass
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()

@@ -31,9 +31,11 @@ Flags:
   loaded while the student's cells or the hidden calls ran); the score is 0;
 - timeout, memory, crashed: from the sandbox's reports.
 
-The functions are called as the student wrote them: a helper they call
-(conv_output_size inside im2col) is the student's own, not the reference,
-so the references never enter the sandbox.
+A graded function that calls another graded function of the same assignment
+(conv_output_size inside im2col) is called with that function's reference, in a
+second sandboxed run that starts only when the first run's results are final
+(autograder.grade.plan_runs): one bug costs once, and no run can see the
+reference of a function it computes.
 """
 
 import ast
