@@ -53,7 +53,7 @@ def parse(argv):
     default_threads = min(2, len(os.sched_getaffinity(0))) if hasattr(os, "sched_getaffinity") else 2
     parser.add_argument("--threads", type=int, default=default_threads,
                         help="threads for NumPy's BLAS and for PyTorch (default: %(default)s)")
-    parser.add_argument("--rounds", type=int, default=15,
+    parser.add_argument("--rounds", type=int, default=30,
                         help="interleaved timing rounds; the best round counts (default: %(default)s)")
     parser.add_argument("--cpu-time", action="store_true",
                         help="with --threads 1: time the calling thread's CPU time instead of wall "
@@ -249,39 +249,72 @@ def check_pool(ref, torch, shapes):
     return worst
 
 
-def bench_conv(ref, torch, peak, rounds):
+def conv_contenders(ref, torch, n, c, h, f, k, pad):
+    """(inputs, {name: callable}) for one convolution case: NumPy and, if installed, PyTorch."""
     import numpy as np
-    from benchmarks.reference import naive_conv_backward, naive_conv_forward
-    from benchmarks.timing import interleaved, once
 
     forward, backward = ref["conv_forward"], ref["conv_backward"]
+    x, w, b = conv_inputs(n, c, h, f, k)
+    out = forward(x, w, b, 1, pad)
+    dout = np.random.default_rng(5).standard_normal(out.shape, dtype=np.float32)
+    contenders = {
+        "np_f": lambda: forward(x, w, b, 1, pad),
+        "np_fb": lambda: (forward(x, w, b, 1, pad), backward(dout, x, w, 1, pad)),
+    }
+    if torch is not None:
+        F = torch.nn.functional
+        xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
+        xg, wg, bg = (torch.from_numpy(a.copy()).requires_grad_() for a in (x, w, b))
+        dt = torch.from_numpy(dout)
+
+        def torch_f():
+            with torch.no_grad():
+                return F.conv2d(xt, wt, bt, padding=pad)
+
+        def torch_fb():
+            xg.grad = wg.grad = bg.grad = None
+            F.conv2d(xg, wg, bg, padding=pad).backward(dt)
+
+        contenders.update(torch_f=torch_f, torch_fb=torch_fb)
+    return (x, w, b, dout), contenders
+
+
+ROUNDS_PER_PASS = 5
+
+
+def interleaved_cases(per_case, rounds):
+    """{case: {name: best seconds}} over `rounds` rounds, in passes that visit every case in turn.
+
+    A case timed in one go lasts about a second, so one burst of other work on the machine can
+    spoil all of its rounds; in passes of a few rounds, its rounds are spread over the whole
+    benchmark. A round still times one case's contenders only, one right after the other:
+    PyTorch's times depend on what ran just before it (in one run that interleaved all the
+    cases' contenders, its MNIST second layer backward took twice its usual time).
+    """
+    from benchmarks.timing import interleaved
+
+    best = {case: {} for case in per_case}
+    for done in range(0, rounds, ROUNDS_PER_PASS):
+        for case, contenders in per_case.items():
+            times = interleaved(contenders, rounds=min(ROUNDS_PER_PASS, rounds - done))
+            for name, seconds in times.items():
+                best[case][name] = min(seconds, best[case].get(name, seconds))
+    return best
+
+
+def bench_conv(ref, torch, peak, rounds):
+    from benchmarks.reference import naive_conv_backward, naive_conv_forward
+    from benchmarks.timing import once
+
+    inputs, per_case = {}, {}
+    for name, n, c, h, f, k, pad in CONV_CASES:
+        inputs[name], per_case[name] = conv_contenders(ref, torch, n, c, h, f, k, pad)
+    timed = interleaved_cases(per_case, rounds)
     rows, results = [], []
     for name, n, c, h, f, k, pad in CONV_CASES:
-        x, w, b = conv_inputs(n, c, h, f, k)
-        out = forward(x, w, b, 1, pad)
-        dout = np.random.default_rng(5).standard_normal(out.shape, dtype=np.float32)
-        flops = 2 * out.size * c * k * k          # one pass; backward does two of them
-
-        contenders = {
-            "np_f": lambda: forward(x, w, b, 1, pad),
-            "np_fb": lambda: (forward(x, w, b, 1, pad), backward(dout, x, w, 1, pad)),
-        }
-        if torch is not None:
-            F = torch.nn.functional
-            xt, wt, bt = (torch.from_numpy(a) for a in (x, w, b))
-            xg, wg, bg = (torch.from_numpy(a.copy()).requires_grad_() for a in (x, w, b))
-            dt = torch.from_numpy(dout)
-
-            def torch_f():
-                with torch.no_grad():
-                    return F.conv2d(xt, wt, bt, padding=pad)
-
-            def torch_fb():
-                xg.grad = wg.grad = bg.grad = None
-                F.conv2d(xg, wg, bg, padding=pad).backward(dt)
-
-            contenders.update(torch_f=torch_f, torch_fb=torch_fb)
-        best = interleaved(contenders, rounds=rounds)
+        x, w, b, dout = inputs[name]
+        best = timed[name]
+        flops = 2 * dout.size * c * k * k          # one pass; backward does two of them
 
         few = min(n, 2)            # naive loops on a reduced batch, scaled linearly by N
         xs, ds = x[:few], dout[:few]
@@ -304,7 +337,8 @@ def bench_conv(ref, torch, peak, rounds):
             f"{gf_np:.1f}" + (f" / {gf_t:.1f}" if gf_t else ""),
             f"{100 * gf_np / peak:.1f}%",
         ])
-    print(f"\nconvolution, stride 1, float32; times in ms, best of {rounds} interleaved rounds")
+    print(f"\nconvolution, stride 1, float32; times in ms, best of {rounds} interleaved rounds, "
+          f"in passes of {ROUNDS_PER_PASS} over the cases")
     table(["case", "x, w", "fwd", "/torch", "fwd+bwd", "/torch", "naive/fwd", "naive/f+b",
            "GFLOP/s np/torch", "of peak"], rows)
     print("('/torch': NumPy time / PyTorch time with the same threads, below 1 is faster;\n"
@@ -313,42 +347,50 @@ def bench_conv(ref, torch, peak, rounds):
     return results
 
 
-def bench_pool(ref, torch, rounds):
+def pool_contenders(ref, torch, shape):
+    """{name: callable} for 2x2 max-pooling of one shape: NumPy and, if installed, PyTorch."""
     import numpy as np
-    from benchmarks.timing import interleaved
 
     forward, backward = ref["maxpool_forward"], ref["maxpool_backward"]
+    n, f, h, _ = shape
+    x = np.random.default_rng(6).standard_normal(shape, dtype=np.float32)
+    dout = np.random.default_rng(7).standard_normal((n, f, h // 2, h // 2), dtype=np.float32)
+    contenders = {
+        "np_f": lambda: forward(x, 2, 2),
+        "np_fb": lambda: (forward(x, 2, 2), backward(dout, x, 2, 2)),
+    }
+    if torch is not None:
+        F = torch.nn.functional
+        xt = torch.from_numpy(x)
+        xg = torch.from_numpy(x.copy()).requires_grad_()
+        dt = torch.from_numpy(dout)
+
+        def torch_f():
+            with torch.no_grad():
+                return F.max_pool2d(xt, 2, 2)
+
+        def torch_fb():
+            xg.grad = None
+            F.max_pool2d(xg, 2, 2).backward(dt)
+
+        contenders.update(torch_f=torch_f, torch_fb=torch_fb)
+    return contenders
+
+
+def bench_pool(ref, torch, rounds):
+    shapes = {name: (n, f, h, h) for name, n, c, h, f, k, pad in CONV_CASES}   # conv outputs
+    timed = interleaved_cases({name: pool_contenders(ref, torch, shape)
+                               for name, shape in shapes.items()}, rounds)
     rows = []
-    for name, n, c, h, f, k, pad in CONV_CASES:
-        shape = (n, f, h, h)       # the conv layer's output
-        x = np.random.default_rng(6).standard_normal(shape, dtype=np.float32)
-        dout = np.random.default_rng(7).standard_normal((n, f, h // 2, h // 2), dtype=np.float32)
-        contenders = {
-            "np_f": lambda: forward(x, 2, 2),
-            "np_fb": lambda: (forward(x, 2, 2), backward(dout, x, 2, 2)),
-        }
-        if torch is not None:
-            F = torch.nn.functional
-            xt = torch.from_numpy(x)
-            xg = torch.from_numpy(x.copy()).requires_grad_()
-            dt = torch.from_numpy(dout)
-
-            def torch_f():
-                with torch.no_grad():
-                    return F.max_pool2d(xt, 2, 2)
-
-            def torch_fb():
-                xg.grad = None
-                F.max_pool2d(xg, 2, 2).backward(dt)
-
-            contenders.update(torch_f=torch_f, torch_fb=torch_fb)
-        best = interleaved(contenders, rounds=rounds)
+    for name, shape in shapes.items():
+        best = timed[name]
         rows.append([name, "x".join(map(str, shape)),
                      fmt_ms(best["np_f"]),
                      f"{best['np_f'] / best['torch_f']:.2f}" if torch is not None else "n/a",
                      fmt_ms(best["np_fb"]),
                      f"{best['np_fb'] / best['torch_fb']:.2f}" if torch is not None else "n/a"])
-    print(f"\n2x2 max-pooling, stride 2, float32, on each conv layer's output; ms, best of {rounds}")
+    print(f"\n2x2 max-pooling, stride 2, float32, on each conv layer's output; ms, best of {rounds} "
+          f"interleaved rounds, in passes of {ROUNDS_PER_PASS} over the cases")
     table(["after", "x", "fwd", "/torch", "fwd+bwd", "/torch"], rows)
 
 
