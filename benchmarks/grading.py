@@ -11,6 +11,7 @@ a steady drift then weighs on both alike.
 """
 
 import argparse
+import sys
 import tempfile
 import time
 import warnings
@@ -21,6 +22,21 @@ from autograder.nbgrader_grade import autograde, scratch_course
 from autograder.submissions import fill, filled_with_solutions
 
 ROOT = Path(__file__).resolve().parents[1]
+BROKEN = ("crashed", "timeout", "memory")
+
+
+def misgraded(row):
+    """Why a row of this benchmark's batch is not a normal grading, or None.
+
+    Even-numbered submissions are the reference solutions and must score full marks; no
+    submission of the batch may crash or hit a limit.
+    """
+    broken = [f"{flag}: {row.flags[flag]}" for flag in BROKEN if flag in row.flags]
+    if broken:
+        return "; ".join(broken)
+    if int(row.student[1:]) % 2 == 0 and row.score != row.max_score:
+        return f"the reference solutions scored {row.score:g} of {row.max_score:g}"
+    return None
 
 
 def main():
@@ -43,6 +59,7 @@ def main():
             half = tmp / ("subs_a" if i < args.n // 2 else "subs_b")
             paths[f"s{i:03d}"] = [fill(nb, answers[nb.name], half / f"s{i:03d}" / nb.name) for nb in release]
         times, graded, inside = {2: 0.0, 1: 0.0}, {2: 0, 1: 0}, {2: 0.0, 1: 0.0}
+        wrong = []
         for half, jobs in (("a", 2), ("a", 1), ("b", 1), ("b", 2)):
             start = time.time()
             rows = grade(course, args.assignment, submissions=tmp / f"subs_{half}",
@@ -50,6 +67,12 @@ def main():
             times[jobs] += time.time() - start
             graded[jobs] += len(rows)
             inside[jobs] += sum(r.seconds for r in rows)
+            wrong += [f"{r.student} (--jobs {jobs}): {misgraded(r)}" for r in rows if misgraded(r)]
+        if wrong:
+            # a sandbox that fails at once grades fast: its times say nothing about grading
+            print(f"FAIL: {len(wrong)} gradings went wrong, so no timing is reported; first: "
+                  f"{wrong[0]}", flush=True)
+            sys.exit(1)
         for jobs in (2, 1):
             print(f"--jobs {jobs}: {times[jobs]:.1f} s for {graded[jobs]} submissions "
                   f"({times[jobs] / graded[jobs]:.2f} s each; sandboxed run "
