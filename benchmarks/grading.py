@@ -5,7 +5,9 @@
 The machine's speed drifts by tens of percent over minutes, so the two settings are not
 timed one after the other: the batch is graded in halves, in the order A2 A1 B1 B2 (half A
 with --jobs 2, then with --jobs 1, ...), and each setting's time is the sum of its two halves;
-a steady drift then weighs on both alike.
+a steady drift then weighs on both alike. Half the submissions are the reference
+solutions, half carry a bug from tests/corpus; if any grading goes wrong (see misgraded)
+it reports no timing and exits 1.
 
     python benchmarks/grading.py [--n 40] [--assignment 01_im2col] [--skip-nbgrader]
 """
