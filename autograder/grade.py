@@ -287,7 +287,7 @@ class Grader:
         first = [fn for fn in self.spec.functions if fn not in runs.second]
         self._job_folder(job, restored, {**job_spec, "calls": first,
                                          "substitutes": runs.first_substitutes})
-        harness = [os.fspath(Path(os.sys.executable)), "run_submission.py"]
+        harness = [os.fspath(sandbox.python()), "run_submission.py"]
         slot = self.slots.get()
         try:
             outcome = sandbox.run(job, [harness[0], str(job / harness[1]), str(job)], self.limits,

@@ -88,8 +88,21 @@ def _outermost(paths):
     return kept
 
 
+def python():
+    """The path the sandbox starts this Python by: sys.executable in its folder's real place.
+
+    A course repository may hold a symlink to its environment (.venv -> elsewhere); the
+    sandbox hides the repository and binds the environment at its resolved path
+    (python_trees), so sys.executable as typed is not there. Only the folder is resolved:
+    the interpreter itself is a link to the base Python, which would not see the
+    environment's packages.
+    """
+    executable = Path(sys.executable)
+    return executable.parent.resolve() / executable.name
+
+
 def environment(job_dir):
-    venv_bin = str(Path(sys.executable).parent)
+    venv_bin = str(python().parent)
     return {
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp/home", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(job_dir / ".mpl"),

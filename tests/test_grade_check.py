@@ -51,3 +51,19 @@ def test_missing_bubblewrap_is_a_one_line_refusal(tmp_path, monkeypatch):
         sandbox.require_bwrap()
     assert "apt-get install bubblewrap" in str(error.value) and "--no-sandbox" in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_check_runs_with_python_reached_through_a_link_the_sandbox_hides(tmp_path):
+    # a course repository may hold a link to its environment (.venv -> elsewhere): the sandbox
+    # hides the link's folder (here /tmp) and binds the environment at its real path
+    link = tmp_path / "venv"
+    link.symlink_to(Path(sys.prefix).resolve())
+    python = link / "bin" / Path(sys.executable).name
+    release = ROOT / "release" / "01_im2col" / "im2col.ipynb"
+    notebook = fill(release, filled_with_solutions(ROOT, "01_im2col")["im2col.ipynb"],
+                    tmp_path / "im2col.ipynb")
+    env = {**os.environ, "PATH": f"{python.parent}:{os.environ.get('PATH', '')}"}
+    result = subprocess.run([str(python), "-m", "course.cli", "check", str(notebook)],
+                            cwd="/", env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "total: 13/13" in result.stdout
