@@ -29,6 +29,30 @@ def test_reference_col2im_is_the_adjoint_of_im2col(config):
     assert np.isclose(np.sum(cols * y), np.sum(x * ref_col2im(y, x.shape, kh, kw, stride, pad)))
 
 
+# The solution takes a faster path when stride is 1 and OW == W ("same" padding in W): these
+# cover it with and without "same" in H, next to the general path and its edge cases
+# (windows wholly in padding, W of 1, kernels of 1, non-contiguous input).
+SOLUTION_PATHS = [(2, 3, 7, 5, 3, 3, 1, 1), (1, 2, 6, 9, 5, 3, 1, 1), (2, 1, 4, 4, 1, 5, 1, 2),
+                  (1, 2, 5, 1, 3, 3, 1, 1), (2, 2, 3, 3, 1, 1, 1, 0), (1, 1, 8, 6, 3, 3, 1, 0),
+                  (2, 2, 4, 11, 2, 4, 1, 1), (1, 3, 3, 4, 3, 3, 1, 2), (2, 2, 9, 7, 3, 2, 3, 2),
+                  (1, 2, 6, 6, 3, 3, 2, 1)]
+
+
+@pytest.mark.parametrize("config", SOLUTION_PATHS, ids=lambda c: "x".join(map(str, c)))
+@pytest.mark.parametrize("contiguous", [True, False], ids=["contiguous", "strided"])
+def test_solution_im2col_and_col2im_match_the_loop_references(config, contiguous):
+    n, c, h, w, kh, kw, stride, pad = config
+    solution, _ = namespace_with(ASSIGNMENT)
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((n, c, h, w)) if contiguous else \
+        rng.standard_normal((c, n, w, h)).transpose(1, 0, 3, 2)
+    cols = solution["im2col"](x, kh, kw, stride, pad)
+    np.testing.assert_array_equal(cols, ref_im2col(x, kh, kw, stride, pad))
+    y = rng.standard_normal(cols.shape)
+    np.testing.assert_allclose(solution["col2im"](y, x.shape, kh, kw, stride, pad),
+                               ref_col2im(y, x.shape, kh, kw, stride, pad), rtol=1e-12, atol=1e-12)
+
+
 def test_reference_im2col_matches_torch_unfold():
     torch = pytest.importorskip("torch")
     x = np.random.default_rng(6).standard_normal((2, 3, 7, 6))
