@@ -26,6 +26,7 @@ import os
 import platform
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +55,12 @@ def parse(argv):
     parser.add_argument("--threads", type=int, default=default_threads,
                         help="threads for NumPy's BLAS and for PyTorch (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=30,
-                        help="interleaved timing rounds; the best round counts (default: %(default)s)")
+                        help="interleaved timing rounds, at least; the best round counts "
+                             "(default: %(default)s)")
+    parser.add_argument("--seconds", type=float, default=20,
+                        help="keep timing rounds until this much wall time has passed, for the "
+                             "convolutions and again for pooling (default: %(default)s; at most "
+                             "10 x --rounds rounds)")
     parser.add_argument("--cpu-time", action="store_true",
                         help="with --threads 1: time the calling thread's CPU time instead of wall "
                              "time, so that other work on the machine does not skew the ratios")
@@ -111,13 +117,31 @@ def relative_error(actual, expected):
     return float(np.abs(np.asarray(actual, dtype=np.float64) - expected).max()) / scale
 
 
+def other_work(samples=20, interval=0.025):
+    """Tasks running on the machine besides this process, averaged over half a second.
+
+    The load average would count this benchmark's own threads (and its previous runs) for a
+    minute after they stop; /proc/loadavg's count of running tasks, read while this process
+    does nothing else, includes only the reader itself. Falls back to the load average.
+    """
+    try:
+        running = []
+        for _ in range(samples):
+            with open("/proc/loadavg") as f:
+                running.append(int(f.read().split()[3].split("/")[0]) - 1)
+            time.sleep(interval)
+        return sum(running) / len(running)
+    except (OSError, ValueError, IndexError):
+        return os.getloadavg()[0]
+
+
 def warn_if_loaded():
     """Say so when other work competes for the cores: multi-threaded timings then swing widely."""
-    load = os.getloadavg()[0]
+    load = other_work()
     cpus = os.cpu_count() or 1
     if load > 0.5 * cpus:
-        print(f"warning: load average {load:.1f} on {cpus} CPUs: other work is running, so timings"
-              " (and, with threads > 1, ratios) are unreliable; rerun on an idle machine")
+        print(f"warning: {load:.1f} other tasks running on {cpus} CPUs: timings (and, with "
+              "threads > 1, ratios) are unreliable; rerun on an idle machine")
 
 
 def cpu_model():
@@ -282,34 +306,38 @@ def conv_contenders(ref, torch, n, c, h, f, k, pad):
 ROUNDS_PER_PASS = 5
 
 
-def interleaved_cases(per_case, rounds):
-    """{case: {name: best seconds}} over `rounds` rounds, in passes that visit every case in turn.
+def interleaved_cases(per_case, rounds, seconds):
+    """({case: {name: best seconds}}, rounds run): passes that visit every case in turn, until
+    at least `rounds` rounds and `seconds` of wall time are done (at most 10 x `rounds`).
 
     A case timed in one go lasts about a second, so one burst of other work on the machine can
     spoil all of its rounds; in passes of a few rounds, its rounds are spread over the whole
-    benchmark. A round still times one case's contenders only, one right after the other:
-    PyTorch's times depend on what ran just before it (in one run that interleaved all the
-    cases' contenders, its MNIST second layer backward took twice its usual time).
+    benchmark, and the time floor spreads them over more than one burst (they last seconds to
+    tens of seconds here). A round still times one case's contenders only, one right after the
+    other: PyTorch's times depend on what ran just before it (in one run that interleaved all
+    the cases' contenders, its MNIST second layer backward took twice its usual time).
     """
     from benchmarks.timing import interleaved
 
     best = {case: {} for case in per_case}
-    for done in range(0, rounds, ROUNDS_PER_PASS):
+    done, start = 0, time.perf_counter()
+    while done < rounds or (time.perf_counter() - start < seconds and done < 10 * rounds):
         for case, contenders in per_case.items():
-            times = interleaved(contenders, rounds=min(ROUNDS_PER_PASS, rounds - done))
-            for name, seconds in times.items():
-                best[case][name] = min(seconds, best[case].get(name, seconds))
-    return best
+            times = interleaved(contenders, rounds=ROUNDS_PER_PASS)
+            for name, seconds_taken in times.items():
+                best[case][name] = min(seconds_taken, best[case].get(name, seconds_taken))
+        done += ROUNDS_PER_PASS
+    return best, done
 
 
-def bench_conv(ref, torch, peak, rounds):
+def bench_conv(ref, torch, peak, rounds, seconds):
     from benchmarks.reference import naive_conv_backward, naive_conv_forward
     from benchmarks.timing import once
 
     inputs, per_case = {}, {}
     for name, n, c, h, f, k, pad in CONV_CASES:
         inputs[name], per_case[name] = conv_contenders(ref, torch, n, c, h, f, k, pad)
-    timed = interleaved_cases(per_case, rounds)
+    timed, rounds = interleaved_cases(per_case, rounds, seconds)
     rows, results = [], []
     for name, n, c, h, f, k, pad in CONV_CASES:
         x, w, b, dout = inputs[name]
@@ -338,7 +366,7 @@ def bench_conv(ref, torch, peak, rounds):
             f"{100 * gf_np / peak:.1f}%",
         ])
     print(f"\nconvolution, stride 1, float32; times in ms, best of {rounds} interleaved rounds, "
-          f"in passes of {ROUNDS_PER_PASS} over the cases")
+          f"in passes of {ROUNDS_PER_PASS} over the cases for at least {seconds:g} s")
     table(["case", "x, w", "fwd", "/torch", "fwd+bwd", "/torch", "naive/fwd", "naive/f+b",
            "GFLOP/s np/torch", "of peak"], rows)
     print("('/torch': NumPy time / PyTorch time with the same threads, below 1 is faster;\n"
@@ -377,10 +405,10 @@ def pool_contenders(ref, torch, shape):
     return contenders
 
 
-def bench_pool(ref, torch, rounds):
+def bench_pool(ref, torch, rounds, seconds):
     shapes = {name: (n, f, h, h) for name, n, c, h, f, k, pad in CONV_CASES}   # conv outputs
-    timed = interleaved_cases({name: pool_contenders(ref, torch, shape)
-                               for name, shape in shapes.items()}, rounds)
+    timed, rounds = interleaved_cases({name: pool_contenders(ref, torch, shape)
+                                       for name, shape in shapes.items()}, rounds, seconds)
     rows = []
     for name, shape in shapes.items():
         best = timed[name]
@@ -390,7 +418,7 @@ def bench_pool(ref, torch, rounds):
                      fmt_ms(best["np_fb"]),
                      f"{best['np_fb'] / best['torch_fb']:.2f}" if torch is not None else "n/a"])
     print(f"\n2x2 max-pooling, stride 2, float32, on each conv layer's output; ms, best of {rounds} "
-          f"interleaved rounds, in passes of {ROUNDS_PER_PASS} over the cases")
+          f"interleaved rounds, in passes of {ROUNDS_PER_PASS} over the cases for at least {seconds:g} s")
     table(["after", "x", "fwd", "/torch", "fwd+bwd", "/torch"], rows)
 
 
@@ -464,8 +492,8 @@ def main(argv=None):
     print(line)
 
     peak = gemm_peak(args.rounds)
-    conv = bench_conv(ref, torch, peak, args.rounds)
-    bench_pool(ref, torch, args.rounds)
+    conv = bench_conv(ref, torch, peak, args.rounds, args.seconds)
+    bench_pool(ref, torch, args.rounds, args.seconds)
     memory = bench_memory(ref)
     extras = {}
     if not args.no_extras:

@@ -1,0 +1,26 @@
+"""The benchmark's rounds: how many run, and that every case's contenders get them (no timing
+is asserted: tests never time anything)."""
+
+from benchmarks.run import ROUNDS_PER_PASS, interleaved_cases
+
+
+def cases(calls):
+    def counted(key):
+        def fn():
+            calls[key] = calls.get(key, 0) + 1
+        return fn
+    return {case: {name: counted((case, name)) for name in ("np", "torch")} for case in "ab"}
+
+
+def test_rounds_are_whole_passes_over_every_case_when_time_is_no_object():
+    calls = {}
+    best, rounds = interleaved_cases(cases(calls), rounds=7, seconds=0)
+    assert rounds == 2 * ROUNDS_PER_PASS
+    assert set(calls) == {(case, name) for case in "ab" for name in ("np", "torch")}
+    assert all(t >= 0 for times in best.values() for t in times.values())
+    assert set(best) == {"a", "b"} and all(set(t) == {"np", "torch"} for t in best.values())
+
+
+def test_a_time_floor_adds_rounds_but_never_more_than_ten_times_as_many():
+    best, rounds = interleaved_cases(cases({}), rounds=ROUNDS_PER_PASS, seconds=3600)
+    assert rounds == 10 * ROUNDS_PER_PASS
