@@ -57,7 +57,7 @@ def parse(argv):
     parser.add_argument("--rounds", type=int, default=30,
                         help="interleaved timing rounds, at least; the best round counts "
                              "(default: %(default)s)")
-    parser.add_argument("--seconds", type=float, default=20,
+    parser.add_argument("--seconds", type=float, default=60,
                         help="keep timing rounds until this much wall time has passed, for the "
                              "convolutions and again for pooling (default: %(default)s; at most "
                              "10 x --rounds rounds)")
