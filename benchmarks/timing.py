@@ -4,8 +4,15 @@ Absolute times drift by tens of percent over minutes when other work shares the 
 so contenders are never timed one after the other: each round times every contender
 once (in a rotating order), and a contender's time is its best round. Ratios are taken
 between times measured this way, in the same process.
+
+Each sample starts once the previous one's worker threads have stopped: after a call,
+OpenBLAS's workers keep spinning for about 0.1 s and PyTorch's OpenMP workers for about
+10 ms, and on two cores a spinning worker left by one contender takes a core from the
+next one (timed back to back, PyTorch's CIFAR-like conv took 1.6x its time alone).
 """
 
+import os
+import threading
 import time
 
 # Wall time by default. With one thread, use_cpu_time() switches to the calling thread's CPU
@@ -19,7 +26,35 @@ def use_cpu_time():
     clock = time.thread_time
 
 
+def _others_running():
+    """Whether a thread of this process other than the caller is running (Linux; else False)."""
+    me = threading.get_native_id()
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return False
+    for task in tasks:
+        if int(task) == me:
+            continue
+        try:
+            with open(f"/proc/self/task/{task}/stat") as stat:
+                state = stat.read().rsplit(")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue                                     # the thread has just ended
+        if state == "R":
+            return True
+    return False
+
+
+def settle(timeout=1.0):
+    """Wait (at most `timeout` seconds) until the other threads of this process are idle."""
+    end = time.perf_counter() + timeout
+    while _others_running() and time.perf_counter() < end:
+        time.sleep(0.0005)
+
+
 def _sample(fn, calls):
+    settle()
     start = clock()
     for _ in range(calls):
         fn()

@@ -24,3 +24,33 @@ def test_rounds_are_whole_passes_over_every_case_when_time_is_no_object():
 def test_a_time_floor_adds_rounds_but_never_more_than_ten_times_as_many():
     best, rounds = interleaved_cases(cases({}), rounds=ROUNDS_PER_PASS, seconds=3600)
     assert rounds == 10 * ROUNDS_PER_PASS
+
+
+def test_a_sample_starts_only_once_other_threads_have_stopped_running():
+    """A worker left spinning by one contender (OpenBLAS's spin for ~0.1 s after a call) must
+    not share the cores with the next contender's sample."""
+    import sys
+    import threading
+    import time
+
+    from benchmarks.timing import _others_running, interleaved
+
+    if not sys.platform.startswith("linux"):
+        return
+    spinning = threading.Event()
+    done = threading.Event()
+
+    def spin():
+        spinning.set()
+        end = time.perf_counter() + 0.3
+        while time.perf_counter() < end:
+            pass
+        done.set()
+
+    seen = []
+    threading.Thread(target=spin).start()
+    spinning.wait()
+    assert _others_running()
+    interleaved({"probe": lambda: seen.append(done.is_set())}, rounds=1)
+    assert seen and all(seen)
+    assert not _others_running()
