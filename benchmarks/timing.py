@@ -5,10 +5,11 @@ so contenders are never timed one after the other: each round times every conten
 once (in a rotating order), and a contender's time is its best round. Ratios are taken
 between times measured this way, in the same process.
 
-Each sample starts once the previous one's worker threads have stopped: after a call,
-OpenBLAS's workers keep spinning for about 0.1 s and PyTorch's OpenMP workers for about
-10 ms, and on two cores a spinning worker left by one contender takes a core from the
-next one (timed back to back, PyTorch's CIFAR-like conv took 1.6x its time alone).
+Each sample starts once the previous one's worker threads have stopped, then one untimed
+call warms the contender up again: after a call, OpenBLAS's workers keep spinning for about
+0.1 s and PyTorch's OpenMP workers for about 10 ms, and on two cores a spinning worker left
+by one contender takes a core from the next one (timed back to back, PyTorch's CIFAR-like
+conv took 1.6x its time alone).
 """
 
 import os
@@ -54,30 +55,36 @@ def settle(timeout=1.0):
 
 
 def _sample(fn, calls):
-    settle()
     start = clock()
     for _ in range(calls):
         fn()
     return (clock() - start) / calls
 
 
+def _sample_alone(fn, calls):
+    """_sample once the other threads are idle, after one untimed call: the wait leaves caches
+    cold and the contender's own workers asleep, which its repeated calls do not see."""
+    settle()
+    fn()
+    return _sample(fn, calls)
+
+
 def interleaved(contenders, rounds=15, sample_time=0.003):
     """{name: best seconds per call} for a {name: callable} of contenders.
 
-    Each contender is called once to warm up (allocations, caches, lazy imports) and
-    calibrated so that one sample lasts about `sample_time` (at least one call).
+    Each contender is warmed up (allocations, caches, lazy imports) and calibrated so that one
+    sample lasts about `sample_time` (at least one call).
     """
     calls = {}
     for name, fn in contenders.items():
-        first = _sample(fn, 1)
-        first = min(first, _sample(fn, 1))
+        first = _sample_alone(fn, 1)
         calls[name] = max(1, int(sample_time / max(first, 1e-9)))
     best = {name: float("inf") for name in contenders}
     names = list(contenders)
     for r in range(rounds):
         order = names[r % len(names):] + names[:r % len(names)]
         for name in order:
-            best[name] = min(best[name], _sample(contenders[name], calls[name]))
+            best[name] = min(best[name], _sample_alone(contenders[name], calls[name]))
     return best
 
 
