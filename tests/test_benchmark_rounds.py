@@ -26,31 +26,23 @@ def test_a_time_floor_adds_rounds_but_never_more_than_ten_times_as_many():
     assert rounds == 10 * ROUNDS_PER_PASS
 
 
-def test_a_sample_starts_only_once_other_threads_have_stopped_running():
-    """A worker left spinning by one contender (OpenBLAS's spin for ~0.1 s after a call) must
-    not share the cores with the next contender's sample."""
-    import sys
-    import threading
-    import time
+def test_every_sample_waits_for_idle_threads_and_the_wait_lasts_until_they_are(monkeypatch):
+    """A worker left spinning by one contender (OpenBLAS's spins for ~0.1 s after a call) must not
+    share the cores with the next contender's sample: settle() runs before every call that is
+    timed, and it polls until no other thread runs."""
+    from benchmarks import timing
 
-    from benchmarks.timing import _others_running, interleaved
+    events = []
+    monkeypatch.setattr(timing, "settle", lambda: events.append("settle"))
+    timing.interleaved({"a": lambda: events.append("a"), "b": lambda: events.append("b")}, rounds=3)
+    samples = [i for i, event in enumerate(events) if event == "settle"]
+    assert len(samples) == 2 + 2 * 3                   # calibration, then one per contender and round
+    assert all(events[i + 1] in "ab" for i in samples)
 
-    if not sys.platform.startswith("linux"):
-        return
-    spinning = threading.Event()
-    done = threading.Event()
-
-    def spin():
-        spinning.set()
-        end = time.perf_counter() + 0.3
-        while time.perf_counter() < end:
-            pass
-        done.set()
-
-    seen = []
-    threading.Thread(target=spin).start()
-    spinning.wait()
-    assert _others_running()
-    interleaved({"probe": lambda: seen.append(done.is_set())}, rounds=1)
-    assert seen and all(seen)
-    assert not _others_running()
+    monkeypatch.undo()
+    states = iter([True, True, True, False, True])
+    polls = []
+    monkeypatch.setattr(timing, "_others_running", lambda: polls.append(1) or next(states))
+    monkeypatch.setattr(timing.time, "sleep", lambda seconds: None)
+    timing.settle()
+    assert len(polls) == 4
