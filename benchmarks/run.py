@@ -313,9 +313,9 @@ def interleaved_cases(per_case, rounds, seconds):
     A case timed in one go lasts about a second, so one burst of other work on the machine can
     spoil all of its rounds; in passes of a few rounds, its rounds are spread over the whole
     benchmark, and the time floor spreads them over more than one burst (they last seconds to
-    tens of seconds here). A round still times one case's contenders only, one right after the
-    other: PyTorch's times depend on what ran just before it (in one run that interleaved all
-    the cases' contenders, its MNIST second layer backward took twice its usual time).
+    tens of seconds here). A round still times one case's contenders only: in one run that
+    interleaved all the cases' contenders (before each sample waited for idle threads, see
+    benchmarks/timing.py), PyTorch's MNIST second layer backward took twice its usual time.
     """
     from benchmarks.timing import interleaved
 

@@ -1,5 +1,6 @@
-"""The benchmark's rounds: how many run, and that every case's contenders get them (no timing
-is asserted: tests never time anything)."""
+"""The benchmark's rounds: how many run, that every case's contenders get them, and that every
+timed sample first waits for the process's other threads to go idle (no timing is asserted:
+tests never time anything)."""
 
 from benchmarks.run import ROUNDS_PER_PASS, interleaved_cases
 
