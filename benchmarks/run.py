@@ -6,6 +6,8 @@ PyTorch:
 - convolution forward, and forward + backward, for the four shapes of the course, against
   torch.nn.functional.conv2d (and autograd), against naive loops, and in GFLOP/s next to
   the machine's float32 GEMM peak measured in the same run;
+- the three matrix products of a conv forward + backward alone, in their fastest layouts:
+  the least time that "one GEMM per pass" allows (benchmarks/gemm_floor.py);
 - 2x2 max-pooling forward + backward against torch.nn.functional.max_pool2d;
 - the peak extra memory of a conv backward against the size of its im2col matrix;
 - the final notebook's training time and accuracy (benchmarks/cnn_notebook.py);
@@ -332,13 +334,15 @@ def interleaved_cases(per_case, rounds, seconds):
 
 def bench_conv(ref, torch, peak, rounds, seconds):
     from benchmarks.reference import naive_conv_backward, naive_conv_forward
+    from benchmarks.gemm_floor import fastest_products
     from benchmarks.timing import once
 
     inputs, per_case = {}, {}
     for name, n, c, h, f, k, pad in CONV_CASES:
         inputs[name], per_case[name] = conv_contenders(ref, torch, n, c, h, f, k, pad)
+        per_case[name]["gemms"] = fastest_products(n, c, h, f, k, pad)
     timed, rounds = interleaved_cases(per_case, rounds, seconds)
-    rows, results = [], []
+    rows, floor_rows, results = [], [], []
     for name, n, c, h, f, k, pad in CONV_CASES:
         x, w, b, dout = inputs[name]
         best = timed[name]
@@ -355,8 +359,11 @@ def bench_conv(ref, torch, peak, rounds, seconds):
         speedup = naive_fb / best["np_fb"]
         gf_np = 3 * flops / best["np_fb"] / 1e9
         gf_t = 3 * flops / best["torch_fb"] / 1e9 if torch is not None else None
-        results.append((name, ratio_fb, speedup))
+        floor = best["gemms"] / best["torch_fb"] if torch is not None else None
+        results.append((name, ratio_fb, speedup, floor))
         dash = "n/a"
+        floor_rows.append([name, fmt_ms(best["gemms"]), f"{floor:.2f}" if floor else dash,
+                           fmt_ms(best["np_fb"] - best["gemms"])])
         rows.append([
             name, f"{n}x{c}x{h}x{h}, {f}x{c}x{k}x{k}",
             fmt_ms(best["np_f"]), f"{ratio_f:.2f}" if ratio_f else dash,
@@ -372,6 +379,11 @@ def bench_conv(ref, torch, peak, rounds, seconds):
     print("('/torch': NumPy time / PyTorch time with the same threads, below 1 is faster;\n"
           " 'naive': loops over (n, f, oh, ow), timed on 2 images and scaled linearly to N;\n"
           " GFLOP/s of forward+backward = 3 x 2*N*F*OH*OW*C*kh*kw / time)")
+    print("\none GEMM per pass: the three matrix products of fwd+bwd alone, each in its fastest "
+          "operand layout\n(benchmarks/gemm_floor.py), timed in the same rounds; ms")
+    table(["case", "GEMMs", "/torch fwd+bwd", "NumPy fwd+bwd - GEMMs"], floor_rows)
+    print("(a fwd+bwd built on these products cannot take less than 'GEMMs': with '/torch fwd+bwd'\n"
+          " near 1, PyTorch's time leaves next to nothing for im2col, col2im and the rest)")
     return results
 
 
@@ -506,7 +518,7 @@ def main(argv=None):
     warn_if_loaded()
     checks = []
     if torch is not None:
-        ratios = [r for _, r, _ in conv]
+        ratios = [r for _, r, _, _ in conv]
         at_most_one = sum(r <= RATIO_ALL for r in ratios)
         checks.append((f"fwd+bwd / torch <= {RATIO_ALL:g} on at least 3 of 4 shapes "
                        f"({at_most_one} of 4)", at_most_one >= 3))
@@ -523,6 +535,9 @@ def main(argv=None):
     checks += extras.items()
     for what, ok in checks:
         print(f"  {verdict(ok)}  {what}")
+    if torch is not None:
+        floors = ", ".join(f"{name} {floor:.2f}" for name, _, _, floor in conv)
+        print(f"  the least fwd+bwd / torch that one GEMM per pass allows (the GEMMs alone): {floors}")
     failed = [what for what, ok in checks if not ok]
     return 1 if failed and args.strict else 0
 
