@@ -29,7 +29,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import intake, sandbox, trusted
+from . import intake, sandbox, stream, trusted
 from .course_root import CourseError, assignments, load_config
 
 HARNESS = Path(__file__).with_name("run_submission.py")
@@ -42,7 +42,7 @@ class Row:
     max_score: float = 0.0
     flags: dict = field(default_factory=dict)
     notebooks: dict = field(default_factory=dict)   # {name: evaluate() result}
-    executed: dict = field(default_factory=dict)    # {name: executed notebook path}
+    executed: dict = field(default_factory=dict)    # {name: executed notebook, or None}
     seconds: float = 0.0
 
 
@@ -252,6 +252,7 @@ class Grader:
             return list(pool.map(self.grade_one, subs))
 
     def grade_one(self, sub):
+        """One student's Row. Whatever goes wrong while grading it becomes its flag."""
         row = Row(sub.student, max_score=self.spec.max_score, flags=dict(sub.flags))
         for name in self.spec.source:
             nb = sub.notebooks.get(name)
@@ -260,7 +261,9 @@ class Grader:
             try:
                 result, executed = self._run(sub.student, name, nb)
             except Exception as error:  # noqa: BLE001 - one student never stops the batch
-                row.flags["crashed"] = f"grader error: {type(error).__name__}: {error}"
+                row.flags["grader-error"] = f"{type(error).__name__}: {str(error)[:300]}"
+                self.log(f"{sub.student}: grader error while grading {name}: "
+                         f"{type(error).__name__}: {str(error)[:300]}")
                 continue
             row.notebooks[name], row.executed[name] = result, executed
             row.flags.update(result["flags"])
@@ -273,61 +276,77 @@ class Grader:
         restored, edited = restore_tests(nb, self.spec.release[name], test_ids)
         with self._lock:
             self._counter += 1
-            job = self.work / "jobs" / f"{self._counter:04d}-{intake.safe_name(student)}"
-        job.mkdir(parents=True)
+            job = self.work / "jobs" / f"{self._counter:04d}"
         given = {c.source.strip() for c in self.spec.release[name].cells if c.cell_type == "code"
                  and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids}
-        os.chmod(job.parent, 0o711)
         job_spec = {"notebook": "submission.ipynb", "test_cells": sorted(test_ids),
                     "cases": self.inputs, "course_cells": sorted(given),
                     "cell_timeout": self.limits.cell, "call_timeout": self.limits.call,
                     "calls_timeout": max(10, int(self.limits.wall / 2)),
-                    "functions": self.spec.functions}
+                    "functions": self.spec.functions, "forbidden": list(trusted.FORBIDDEN),
+                    "course_package": str(sandbox.student_package()),
+                    "quota_paths": [sandbox.WORK, "/tmp"] if self.use_sandbox else []}
         runs = self.runs
         first = [fn for fn in self.spec.functions if fn not in runs.second]
-        self._job_folder(job, restored, {**job_spec, "calls": first,
-                                         "substitutes": runs.first_substitutes})
-        harness = [os.fspath(sandbox.python()), "run_submission.py"]
         slot = self.slots.get()
         try:
-            outcome = sandbox.run(job, [harness[0], str(job / harness[1]), str(job)], self.limits,
-                                  self.hide, slot, self.use_sandbox, runs.first_files)
-            status = trusted._load(job / "out" / "calls_status.json") or {}
-            if runs.second and status.get("done"):
-                deps = job.with_name(job.name + "-deps")
-                self._job_folder(deps, restored, {**job_spec, "calls": runs.second,
-                                                  "substitutes": runs.second_substitutes})
-                second = sandbox.run(deps, [harness[0], str(deps / harness[1]), str(deps), "--calls"],
-                                     self.limits, self.hide, slot, self.use_sandbox, runs.second_files)
-                outcome.seconds += second.seconds
-                for fn in runs.second:
-                    if (deps / "out" / "calls" / fn).is_dir():
-                        shutil.copytree(deps / "out" / "calls" / fn, job / "out" / "calls" / fn,
-                                        symlinks=True, dirs_exist_ok=True)
+            bundle, outcome = self._sandboxed(job / "a", restored, {
+                **job_spec, "calls": first, "substitutes": runs.first_substitutes},
+                slot, runs.first_files, calls_only=False)
+            status = bundle.json("calls_status.json") or {}
+            if runs.second and isinstance(status, dict) and status.get("done"):
+                # a run of its own: it never sees, and is never fed, what the first one wrote
+                second, later = self._sandboxed(job / "b", restored, {
+                    **job_spec, "calls": runs.second, "substitutes": runs.second_substitutes},
+                    slot, runs.second_files, calls_only=True)
+                outcome.seconds += later.seconds
+                outcome.audit += later.audit
+                outcome.results_overflow |= later.results_overflow
+                outcome.task_limit_hit |= later.task_limit_hit
+                outcome.timed_out |= later.timed_out
+                outcome.too_many_processes |= later.too_many_processes
+                prefixes = tuple(f"calls/{fn}/" for fn in runs.second)
+                bundle.records = {n: d for n, d in bundle.records.items() if not n.startswith(prefixes)}
+                bundle.take(second, lambda n: n.startswith(prefixes))
+                bundle.damaged = bundle.damaged or second.damaged
         finally:
             self.slots.put(slot)
+            if not os.environ.get("CNN_GRADE_KEEP"):
+                shutil.rmtree(job, ignore_errors=True)
         # the student's code: cells as given in the release (imports, figures) are the course's
         code = [c.source for c in nb.cells if c.cell_type == "code"
                 and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids
                 and c.source.strip() not in given]
-        result = trusted.evaluate(self.spec, name, job, outcome, code)
+        result = trusted.evaluate(self.spec, name, bundle, outcome, code)
         if edited:
             result["flags"]["edited-tests"] = ("test cells changed or deleted, restored from the "
                                                "release: " + ", ".join(edited))
-        executed = job / "out" / "executed.ipynb"
-        return result, executed if executed.exists() else None
+        return result, executed_notebook(bundle)
+
+    def _sandboxed(self, job, notebook, spec, slot, expose, calls_only):
+        """(Bundle of the run's records, Outcome) of one sandboxed run on a fresh job folder."""
+        self._job_folder(job, notebook, spec)
+        work = None
+        if not self.use_sandbox:
+            work = job.with_name(job.name + "-work")
+            work.mkdir()
+        outcome = sandbox.run(job, self.limits, calls_only, self.hide, slot, self.use_sandbox,
+                              expose, work)
+        return stream.parse(outcome.results), outcome
 
     def _job_folder(self, job, notebook, spec):
-        """A sandbox's private folder: the notebook, the harness, the hidden inputs, job.json."""
-        job.mkdir(parents=True, exist_ok=True)
+        """A sandbox's folder (read-only to it): the notebook, the harness, the hidden inputs,
+        job.json, the release's data files in files/ and matplotlib's font list in .mpl/."""
+        job.mkdir(parents=True)
+        os.chmod(job.parent, 0o711)
+        (job / "files").mkdir()
         for extra in (self.root / "release" / self.assignment).iterdir():
             if extra.is_file() and extra.suffix != ".ipynb":
-                shutil.copy(extra, job / extra.name)
+                shutil.copy(extra, job / "files" / extra.name)
         nbformat.write(notebook, job / "submission.ipynb")
         shutil.copy(HARNESS, job / "run_submission.py")
         shutil.copytree(self.work / "inputs", job / "inputs")
         self._font_cache(job / ".mpl")
-        (job / "out").mkdir()
         (job / "job.json").write_text(json.dumps(spec))
 
     @staticmethod
@@ -349,7 +368,26 @@ class Grader:
         shutil.rmtree(self.work, ignore_errors=True)
 
 
-def fill_gradebook(root, assignment, spec, rows):
+MAX_EXECUTED_MB = 64
+
+
+def executed_notebook(bundle):
+    """The executed notebook the run sent back, checked like a submission, or None."""
+    data = bundle.records.get("executed.ipynb")
+    if data is None:
+        return None
+    try:
+        stream.loads(data, max_bytes=MAX_EXECUTED_MB * 2 ** 20)   # the size and depth checks
+        nb = nbformat.reads(data.decode(), as_version=4)
+        nbformat.validate(nb)
+        if intake.metadata_problem(nb):
+            return None
+    except Exception:  # noqa: BLE001 - a damaged notebook is no notebook
+        return None
+    return nb
+
+
+def fill_gradebook(root, assignment, spec, rows, log=print):
     """Write the trusted scores into nbgrader's gradebook (from this one process)."""
     from nbgrader.api import Gradebook, MissingEntry
     from nbgrader.coursedir import CourseDirectory
@@ -363,20 +401,30 @@ def fill_gradebook(root, assignment, spec, rows):
             raise CourseError(f"{assignment} is not in the gradebook — run "
                               f"`cnn-course build {assignment}` first") from None
         for row in rows:
-            gb.update_or_create_student(row.student)
-            gb.update_or_create_submission(assignment, row.student)
-            for name, result in row.notebooks.items():
-                stem = Path(name).stem
-                for gid, cell in result["cells"].items():
-                    grade = gb.find_grade(gid, stem, assignment, row.student)
-                    grade.auto_score = cell["score"]
-                notebook = gb.find_submission_notebook(stem, assignment, row.student)
-                notebook.flagged = bool(row.flags)
-                target = Path(root) / "autograded" / row.student / assignment / name
-                if row.executed.get(name):
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    shutil.copyfile(row.executed[name], target)
-            gb.db.commit()
+            try:
+                _gradebook_row(gb, root, assignment, row)
+                gb.db.commit()
+            except Exception as error:  # noqa: BLE001 - one student never stops the batch
+                gb.db.rollback()
+                row.flags["grader-error"] = (f"the gradebook step failed: {type(error).__name__}: "
+                                             f"{str(error)[:200]}")
+                log(f"{row.student}: {row.flags['grader-error']}")
+
+
+def _gradebook_row(gb, root, assignment, row):
+    gb.update_or_create_student(row.student)
+    gb.update_or_create_submission(assignment, row.student)
+    for name, result in row.notebooks.items():
+        stem = Path(name).stem
+        for gid, cell in result["cells"].items():
+            grade = gb.find_grade(gid, stem, assignment, row.student)
+            grade.auto_score = cell["score"]
+        notebook = gb.find_submission_notebook(stem, assignment, row.student)
+        notebook.flagged = bool(row.flags)
+        if row.executed.get(name) is not None:
+            target = Path(root) / "autograded" / intake.folder_name(row.student) / assignment / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            nbformat.write(row.executed[name], target)
 
 
 def grade(root, assignment, submissions=None, out=None, jobs=None, use_sandbox=True,
@@ -398,7 +446,7 @@ def grade(root, assignment, submissions=None, out=None, jobs=None, use_sandbox=T
             + ("" if use_sandbox else " WITHOUT a sandbox"))
         rows = grader.grade_all(subs)
         if gradebook:
-            fill_gradebook(root, assignment, grader.spec, rows)
+            fill_gradebook(root, assignment, grader.spec, rows, log=log)
         report.write(out, grader.spec, rows, log=log)
         return rows
     finally:

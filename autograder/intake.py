@@ -11,6 +11,7 @@ wrong-assignment (a notebook of another assignment), renamed-notebook (graded
 under its expected name).
 """
 
+import hashlib
 import json
 import re
 import zipfile
@@ -18,6 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+
+from . import stream
 
 MAX_NOTEBOOK_MB = 200      # larger files are refused outright
 GIANT_OUTPUT_MB = 5        # larger notebooks have their outputs removed (and are flagged)
@@ -31,27 +34,68 @@ class Submission:
     flags: dict = field(default_factory=dict)       # {flag: explanation}
 
 
+def nbgrader_meta(cell):
+    """A cell's nbgrader metadata as a dict ({} when absent or not a dict)."""
+    meta = cell.get("metadata") if isinstance(cell, dict) else None
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta if isinstance(meta, dict) else {}
+
+
 def _ids(nb):
-    return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
+    return {g for c in nb.cells if isinstance(g := nbgrader_meta(c).get("grade_id"), str)}
 
 
-def safe_name(student):
-    return re.sub(r"[^A-Za-z0-9_.@-]", "_", student)[:100] or "student"
+def metadata_problem(nb):
+    """What is wrong with a notebook's nbgrader metadata (nbformat does not check it), or ""."""
+    for index, cell in enumerate(nb.get("cells", [])):
+        meta = cell.get("metadata") if isinstance(cell, dict) else None
+        if not isinstance(meta, dict):
+            return f"cell {index} has metadata that is not a mapping"
+        if "nbgrader" not in meta:
+            continue
+        grader = meta["nbgrader"]
+        if not isinstance(grader, dict):
+            return f"cell {index} has nbgrader metadata that is not a mapping ({type(grader).__name__})"
+        if "grade_id" in grader and not isinstance(grader["grade_id"], str):
+            return f"cell {index} has a grade_id that is not text"
+        if "points" in grader and (isinstance(grader["points"], bool)
+                                   or not isinstance(grader["points"], (int, float))):
+            return f"cell {index} has points that are not a number"
+        for key in ("grade", "solution", "locked", "task"):
+            if key in grader and not isinstance(grader[key], bool):
+                return f"cell {index} has nbgrader {key!r} that is not true or false"
+    return ""
+
+
+def folder_name(student):
+    """A folder name for `student`: the name itself when it is a plain file name, else a
+    cleaned name with a hash of the whole name, so that two students never share a folder
+    (`张伟` stays `张伟`; `jo hn` becomes `jo_hn-<hash>`, apart from `jo_hn`)."""
+    student = str(student)
+    plain = (student and student not in (".", "..") and not student.startswith(".")
+             and len(student.encode()) <= 200 and all(c.isprintable() for c in student)
+             and not re.search(r"[\\/\s:*?\"<>|]", student))
+    if plain:
+        return student
+    cleaned = re.sub(r"[^\w.@-]", "_", student).lstrip(".")[:60] or "student"
+    return f"{cleaned}-{hashlib.sha256(student.encode(errors='surrogatepass')).hexdigest()[:10]}"
 
 
 def read_notebook(path):
-    """(notebook or None, {flag: explanation})."""
+    """(notebook or None, {flag: explanation}). The file is read as a regular file only (never
+    through a link, never waiting on a FIFO), and refused when too large or nested too deeply."""
     path = Path(path)
-    size = path.stat().st_size
+    try:
+        raw = stream.read_regular(path, MAX_NOTEBOOK_MB * 2 ** 20)
+    except stream.BadData as error:
+        return None, {"malformed-notebook": f"{path.name} {error}"}
+    size = len(raw)
     if size == 0:
         return None, {"malformed-notebook": f"{path.name} is an empty file"}
-    if size > MAX_NOTEBOOK_MB * 2 ** 20:
-        return None, {"malformed-notebook": f"{path.name} is {size / 2 ** 20:.0f} MB, "
-                                            f"above the {MAX_NOTEBOOK_MB} MB limit"}
     try:
-        data = json.loads(path.read_bytes())
-    except (ValueError, UnicodeDecodeError) as error:
-        return None, {"malformed-notebook": f"{path.name} is not JSON ({str(error)[:80]})"}
+        data = stream.loads(raw, max_bytes=MAX_NOTEBOOK_MB * 2 ** 20)
+    except stream.BadData as error:
+        return None, {"malformed-notebook": f"{path.name} is {error}"}
     if not isinstance(data, dict) or "cells" not in data:
         return None, {"malformed-notebook": f"{path.name} is JSON but not a notebook"}
     if data.get("nbformat") != 4:
@@ -70,6 +114,9 @@ def read_notebook(path):
     except Exception as error:  # noqa: BLE001 - any invalid structure
         return None, {"malformed-notebook": f"{path.name} is not a valid notebook "
                                             f"({type(error).__name__}: {str(error)[:80]})"}
+    problem = metadata_problem(nb)
+    if problem:
+        return None, {"malformed-notebook": f"{path.name} is not a valid notebook: {problem}"}
     return nb, flags
 
 

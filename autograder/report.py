@@ -8,15 +8,14 @@ as a second guard). Hidden *cases* appear only by their description and hint.
 """
 
 import csv
+import dataclasses
 import html
 import json
 import re
 from collections import Counter
 from pathlib import Path
 
-import nbformat
-
-from .intake import safe_name
+from .intake import folder_name, nbgrader_meta
 from .trusted import HIDDEN_BEGIN, HIDDEN_END
 
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -82,10 +81,9 @@ def feedback_html(spec, row):
         parts.append(f"<p class=fail>⚑ <b>{html.escape(flag)}</b>: {html.escape(why)}</p>")
     for name, result in row.notebooks.items():
         parts.append(f"<h2>{html.escape(name)}</h2>")
-        executed = row.executed.get(name)
-        nb = nbformat.read(executed, as_version=4) if executed else None
+        nb = row.executed.get(name)
         for cell in (nb.cells if nb else []):
-            gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+            gid = nbgrader_meta(cell).get("grade_id")
             if cell.cell_type == "markdown":
                 parts.append(f"<div>{html.escape(cell.source)[:3000]}</div>")
                 continue
@@ -142,11 +140,24 @@ def write(out, spec, rows, log=print):
             for fn, (score, top, passed, total) in function_scores(spec, row).items():
                 writer.writerow([row.student, fn, f"{score:g}", f"{top:g}", passed, total])
     for row in rows:
-        folder = out / "feedback" / safe_name(row.student)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{spec.assignment}.html").write_text(feedback_html(spec, row))
-        (folder / "results.json").write_text(json.dumps(gradescope(spec, row), indent=1))
+        try:
+            write_feedback(out, spec, row)
+        except Exception as error:  # noqa: BLE001 - one student never stops the batch
+            row.flags["grader-error"] = (f"its feedback could not be written: "
+                                         f"{type(error).__name__}: {str(error)[:200]}")
+            log(f"{row.student}: {row.flags['grader-error']}")
+            write_feedback(out, spec, row, notebooks=False)
     log(summary(spec, rows, out))
+
+
+def write_feedback(out, spec, row, notebooks=True):
+    """feedback/<student>/<assignment>.html and results.json; without `notebooks`, the page
+    holds the scores and flags alone."""
+    folder = Path(out) / "feedback" / folder_name(row.student)
+    folder.mkdir(parents=True, exist_ok=True)
+    page = feedback_html(spec, row if notebooks else dataclasses.replace(row, executed={}))
+    (folder / f"{spec.assignment}.html").write_text(page)
+    (folder / "results.json").write_text(json.dumps(gradescope(spec, row), indent=1))
 
 
 def pass_rates(spec, rows):

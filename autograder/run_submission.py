@@ -1,13 +1,15 @@
 """The program that runs INSIDE the sandbox, on one submission.
 
-It is copied into the submission's private folder J and started as
-`python J/run_submission.py J`. It imports nothing from the course except
-what a student may see (NumPy, nbformat, nbclient): the references, the
-hidden checks and the gradebook are not in view.
+It is started as `python JOB/run_submission.py JOB WORK [--calls]`: JOB is
+the grader's folder for this run, read-only (the notebook, job.json, the hidden
+inputs, this file), WORK a private, size-limited tmpfs that is its only
+writable place and its working folder (autograder.sandbox places both). It imports nothing from the course
+except what a student may see (NumPy, nbformat, nbclient): the references,
+the hidden checks and the gradebook are not in view.
 
-J/job.json says what to do (written by autograder.grade):
+JOB/job.json says what to do (written by autograder.grade):
 
-- phase A (kernel): execute J/submission.ipynb (test cells already restored to
+- phase A (kernel): execute the notebook (test cells already restored to
   their released, visible-only form) with nbclient. Around every test cell the
   graded functions are wrapped by a recorder that saves what each top-level
   call returned, in call order, to out/visible/<test cell>/<k>.json; the
@@ -16,7 +18,7 @@ J/job.json says what to do (written by autograder.grade):
   out/executed.ipynb.
 - phase B (calls): in a fresh process, execute the notebook's non-test code
   cells up to the last test cell in one namespace, then call every graded
-  function of job["calls"] on every hidden case (inputs in inputs/, plain
+  function of job["calls"] on every hidden case (inputs in JOB/inputs, plain
   .npy + JSON) and save each result to out/calls/<function>/<i>.json (+ .npy
   files). During a function's cases the names in job["substitutes"][function]
   are the importable references it calls; a case with a "log" records its
@@ -27,6 +29,14 @@ J/job.json says what to do (written by autograder.grade):
   out/calls_status.json: what the course's own cells import (sklearn for a
   figure or the digits) is not the student's doing.
 
+What goes back: nothing the host reads is a file here. At the end every regular
+file under WORK/out is sent as one stream of records (write_records) on the
+stream descriptor, a pipe the grader reads with limits (autograder.stream). An
+audit hook installed before the student's code (phase B) writes every import of
+a module that does the work to a second pipe at the moment it happens, and
+blocks it: a record the student's code cannot take back. The same pipe carries
+a note when the writable area fills up.
+
 Values travel as JSON plus `.npy` files written and read with
 allow_pickle=False: nothing that executes on load.
 """
@@ -36,6 +46,8 @@ import importlib
 import json
 import os
 import signal
+import stat
+import struct
 import subprocess
 import sys
 import time
@@ -101,16 +113,29 @@ class Opaque:
 MAX_ARRAY_BYTES = 256 * 2 ** 20
 
 
-def decode(desc, folder):
-    """The value described by `desc` (see encode); never unpickles."""
+def folder_loader(folder):
+    """decode's loader for `.npy` files in a folder the caller trusts (the hidden inputs)."""
     folder = Path(folder)
-    kind = desc.get("t") if isinstance(desc, dict) else None
-    if kind in ("array", "npscalar"):
-        path = folder / str(desc["f"])
+
+    def load(name):
+        path = folder / name
         if (path.is_symlink() or path.parent.resolve() != folder.resolve()
                 or path.stat().st_size > MAX_ARRAY_BYTES):
             raise ValueError("array file out of bounds")
-        array = np.load(path, allow_pickle=False)
+        return np.load(path, allow_pickle=False)
+    return load
+
+
+def decode(desc, load, depth=0):
+    """The value described by `desc` (see encode); `load(name)` gives the array saved as `name`.
+    Never unpickles."""
+    if depth > 30:
+        raise ValueError("nested too deeply")
+    kind = desc.get("t") if isinstance(desc, dict) else None
+    if kind in ("array", "npscalar"):
+        array = load(str(desc["f"]))
+        if not isinstance(array, np.ndarray) or array.dtype.hasobject:
+            raise ValueError("not a plain array")
         if kind == "npscalar":
             return array[()]
         array.setflags(write=not desc.get("ro"))
@@ -123,14 +148,17 @@ def decode(desc, folder):
             raise ValueError("bad scalar")
         return float(value) if kind == "float" else value
     if kind == "bigint":
-        return int(desc["v"])
+        text = str(desc["v"])
+        if len(text) > 400:
+            raise ValueError("bad integer")
+        return int(text)
     if kind in ("tuple", "list"):
-        items = [decode(d, folder) for d in desc["items"]]
+        items = [decode(d, load, depth + 1) for d in desc["items"]]
         return tuple(items) if kind == "tuple" else items
     if kind == "dict":
-        return {str(k): decode(v, folder) for k, v in desc["items"].items()}
+        return {str(k): decode(v, load, depth + 1) for k, v in desc["items"].items()}
     if kind == "record":
-        fields = {str(k): decode(v, folder) for k, v in desc["items"].items()}
+        fields = {str(k): decode(v, load, depth + 1) for k, v in desc["items"].items()}
         if not all(k.isidentifier() and not k.startswith("_") for k in fields):
             raise ValueError("bad record field")
         name = str(desc.get("type", ""))
@@ -237,22 +265,26 @@ def _truncate_outputs(cell):
     cell["outputs"] = kept
 
 
-def phase_a(job_dir, job):
+def phase_a(job_dir, work, job, audit):
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
-    out = job_dir / "out"
+    out = work / "out"
     nb = nbformat.read(job_dir / job["notebook"], as_version=4)
     tests = set(job["test_cells"])
     client = NotebookClient(nb, timeout=job["cell_timeout"], kernel_name="python3",
                             allow_errors=True, interrupt_on_timeout=True,
-                            resources={"metadata": {"path": str(job_dir)}})
+                            resources={"metadata": {"path": str(work)}})
     status = {"cells": {}, "errors": [], "crashed": None, "timeout": False, "memory": False}
 
     def hidden(code, index):
-        cell = nbformat.v4.new_code_cell(code)
-        client.execute_cell(cell, index)
+        # nbclient stores the cell it executes at `index`: put the notebook's own cell back
+        cell, kept = nbformat.v4.new_code_cell(code), nb.cells[index]
+        try:
+            client.execute_cell(cell, index)
+        finally:
+            nb.cells[index] = kept
         return cell
 
     started = time.time()
@@ -270,7 +302,7 @@ def phase_a(job_dir, job):
             for index, cell in enumerate(nb.cells):
                 if cell.cell_type != "code":
                     continue
-                grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+                grade_id = _grade_id(cell)
                 is_test = grade_id in tests
                 if is_test:
                     hidden(f"__cnn_rec__.begin({grade_id!r}, globals())", index)
@@ -291,6 +323,7 @@ def phase_a(job_dir, job):
                 if is_test:
                     status["cells"][grade_id] = ("error:" + errors[0].get("ename", "")) if errors else "ok"
                 _truncate_outputs(cell)
+                audit.check_disk()
                 _write_json(out / "kernel.json", status)
     except DeadKernelError as error:
         status["crashed"] = f"the kernel died ({str(error)[:200]})"
@@ -301,7 +334,14 @@ def phase_a(job_dir, job):
         if cell.cell_type == "code":
             _truncate_outputs(cell)
     _write_json(out / "kernel.json", status)
+    out.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, out / "executed.ipynb")
+
+
+def _grade_id(cell):
+    meta = cell.get("metadata")
+    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
+    return meta.get("grade_id") if isinstance(meta, dict) else None
 
 
 # ---------------------------------------------------------------- phase B
@@ -319,8 +359,73 @@ def _on_alarm(signum, frame):
     raise CallTimeout("took too long")
 
 
-def phase_b(job_dir, job):
-    out = job_dir / "out"
+class Audit:
+    """Notes for the grader, written to its audit pipe the moment they happen (never a file
+    here, which the student's code could rewrite); a note that cannot be sent ends the run."""
+
+    def __init__(self, fd, quota_paths=()):
+        self.fd, self.quota_paths, self.full = fd, list(quota_paths), set()
+
+    def note(self, text):
+        if self.fd is None:
+            return
+        try:
+            os.write(self.fd, b"\n" + AUDIT_TAG + text.encode(errors="replace")[:300] + b"\n")
+        except OSError:
+            os._exit(70)
+
+    def check_disk(self):
+        for path in self.quota_paths:
+            try:
+                stats = os.statvfs(path)
+            except OSError:
+                continue
+            if path not in self.full and stats.f_bavail * stats.f_frsize < 2 ** 20:
+                self.full.add(path)
+                self.note(f"disk-full {path}")
+
+
+AUDIT_TAG = b"CNN-AUDIT "
+
+
+def _inside(filename, folders):
+    return any(filename == f or filename.startswith(f.rstrip("/") + "/") for f in folders)
+
+
+def install_import_guard(audit, forbidden, course_codes, course_dir):
+    """Block, and report at once, an import of a forbidden module that the student's code asks
+    for, however it is spelled (importlib, __import__, a lazy attribute of a package).
+
+    An audit hook cannot be removed once added. Walking out from the import: the course's own
+    cells (`course_codes`) and the course toolkit (`course_dir`) may import what they need
+    (sklearn for the digits); library frames are skipped, to find who called them; the first
+    frame of any other code is the student's."""
+    library = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                                   os.path.dirname(os.__file__))})
+    importlib_dir = os.path.dirname(importlib.__file__)
+
+    def is_forbidden(module):
+        return any(module == f or module.startswith(f + ".") for f in forbidden)
+
+    def hook(event, args):
+        if event != "import" or not args or not isinstance(args[0], str) or not is_forbidden(args[0]):
+            return
+        frame = sys._getframe(1)
+        while frame is not None:
+            code = frame.f_code
+            name = code.co_filename
+            if code in course_codes or _inside(name, [course_dir]):
+                return
+            if not (name.startswith("<frozen ") or _inside(name, [importlib_dir, *library])):
+                audit.note(f"forbidden-import {args[0]}")
+                raise ImportError(f"{args[0]} may not be used in this course: write it with NumPy")
+            frame = frame.f_back
+
+    sys.addaudithook(hook)
+
+
+def phase_b(job_dir, work, job, audit):
+    out = work / "out"
     status = {"cell_errors": [], "done": False}
     # plain json: importing nbformat costs seconds
     nb = json.loads((job_dir / job["notebook"]).read_text())
@@ -331,24 +436,37 @@ def phase_b(job_dir, job):
     signal.signal(signal.SIGALRM, _on_alarm)
     # nbgrader runs a hidden test where its cell is: what comes after the last one (the final
     # training run, figures) defines nothing the tests see
-    last = max((i for i, c in enumerate(nb["cells"])
-                if c.get("metadata", {}).get("nbgrader", {}).get("grade_id") in tests), default=-1)
+    last = max((i for i, c in enumerate(nb["cells"]) if _grade_id(c) in tests), default=-1)
+    cells = []
     for index, cell in enumerate(nb["cells"][:last + 1]):
         source = cell.get("source", "")
         source = "".join(source) if isinstance(source, list) else source
-        if cell.get("cell_type") != "code" or \
-                cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") in tests:
+        if cell.get("cell_type") != "code" or _grade_id(cell) in tests:
             continue
+        try:
+            code = compile(_strip_magics(source), f"<cell {index}>", "exec")
+        except BaseException as error:  # noqa: BLE001 - a syntax error is the student's
+            code = error
+        cells.append((index, source, code))
+    course_dir = job.get("course_package") or "/nonexistent"
+    install_import_guard(audit, job.get("forbidden", []),
+                         frozenset(c for _, s, c in cells
+                                   if s.strip() in course_cells and not isinstance(c, BaseException)),
+                         course_dir)
+    for index, source, code in cells:
         before = set(sys.modules)
         try:
+            if isinstance(code, BaseException):
+                raise code
             signal.alarm(job["cell_timeout"])
-            exec(compile(_strip_magics(source), f"<cell {index}>", "exec"), namespace)
+            exec(code, namespace)
         except BaseException as error:  # noqa: BLE001 - SystemExit included
             status["cell_errors"].append({"cell": index, **error_record(error)})
         finally:
             signal.alarm(0)
         if source.strip() not in course_cells:
             students |= set(sys.modules) - before
+        audit.check_disk()
         _write_json(out / "calls_status.json", status)
     substitutes = {}
     for name, uses in job.get("substitutes", {}).items():
@@ -358,13 +476,14 @@ def phase_b(job_dir, job):
         except Exception as error:  # noqa: BLE001 - the student's own functions are used then
             status["cell_errors"].append({"cell": "references", **error_record(error)})
     before = set(sys.modules)
+    load = folder_loader
     for name in job["calls"]:
         fn = namespace.get(name)
         timed_out = False
         saved = {used: namespace[used] for used in substitutes.get(name, {}) if used in namespace}
         for i, spec in enumerate(job["cases"].get(name, [])):
             folder = out / "calls" / name
-            inputs = job_dir / "inputs" / name
+            inputs = load(job_dir / "inputs" / name)
             if timed_out:   # one slow case is enough: do not wait for every other one
                 _write_json(folder / f"{i}.json", {"t": "error", "ename": "CallTimeout",
                                                    "evalue": "skipped after a time-out"})
@@ -393,6 +512,7 @@ def phase_b(job_dir, job):
         for used in substitutes.get(name, {}):
             namespace.pop(used, None)
         namespace.update(saved)
+        audit.check_disk()
     status["done"] = True
     status["modules"] = sorted(students | (set(sys.modules) - before))
     _write_json(out / "calls_status.json", status)
@@ -417,22 +537,90 @@ def fresh_input(value, readonly):
     return value
 
 
+# ---------------------------------------------------------------- what goes back
+
+RECORDS_MAGIC = b"CNN-RECORDS 1\n"
+MAX_RECORD_BYTES = 64 * 2 ** 20
+
+
+def write_records(fd, folder):
+    """Every regular file under `folder` as one record each: name length (4 bytes), data
+    length (8 bytes), the name (its path under `folder`), the data. Links, FIFOs and devices
+    are left out; nothing here follows a link."""
+    os.write(fd, RECORDS_MAGIC)
+    folder = str(folder)
+    for top, dirs, files in os.walk(folder, followlinks=False):
+        dirs.sort()
+        for filename in sorted(files):
+            path = os.path.join(top, filename)
+            try:
+                handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            except OSError:
+                continue
+            try:
+                if not stat.S_ISREG(os.fstat(handle).st_mode):
+                    continue
+                data = os.read(handle, MAX_RECORD_BYTES + 1)
+                chunks = [data]
+                while data and sum(map(len, chunks)) <= MAX_RECORD_BYTES:
+                    data = os.read(handle, MAX_RECORD_BYTES)
+                    chunks.append(data)
+            finally:
+                os.close(handle)
+            data = b"".join(chunks)
+            if len(data) > MAX_RECORD_BYTES:
+                continue
+            name = os.path.relpath(path, folder).encode()
+            _write_all(fd, struct.pack(">IQ", len(name), len(data)) + name)
+            _write_all(fd, data)
+
+
+def _write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def prepare(job_dir, work):
+    """The working folder: the release's data files and matplotlib's font list, copied."""
+    for sub, target in (("files", work), (".mpl", work / ".mpl")):
+        source = job_dir / sub
+        target.mkdir(parents=True, exist_ok=True)
+        for path in sorted(source.iterdir()) if source.is_dir() else []:
+            if path.is_file():
+                (target / path.name).write_bytes(path.read_bytes())
+    (work / "out").mkdir(exist_ok=True)
+
+
 def main(argv):
-    job_dir = Path(argv[1]).resolve()
+    job_dir, work = Path(argv[1]), Path(argv[2])
+    options = argv[3:]
+    audit_fd = int(options[options.index("--audit-fd") + 1]) if "--audit-fd" in options else None
     job = json.loads((job_dir / "job.json").read_text())
-    os.chdir(job_dir)
-    if len(argv) > 2 and argv[2] == "--calls":
+    os.chdir(work)
+    audit = Audit(audit_fd, job.get("quota_paths", []))
+    if "--phase-b" in options:
         sys.stdout = sys.stderr = open(os.devnull, "w")
-        phase_b(job_dir, job)
+        phase_b(job_dir, work, job, audit)
         return 0
-    phase_a(job_dir, job)
+    # the records go out on the stream descriptor alone: whatever prints, prints to /dev/null
+    stream = os.dup(1)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    prepare(job_dir, work)
+    if "--calls" not in options:
+        phase_a(job_dir, work, job, audit)
     # phase B in a fresh process: nothing the kernel did is in its memory
+    command = [sys.executable, str(job_dir / "run_submission.py"), str(job_dir), str(work), "--phase-b"]
+    if audit_fd is not None:
+        command += ["--audit-fd", str(audit_fd)]
     try:
-        subprocess.run([sys.executable, str(job_dir / "run_submission.py"), str(job_dir), "--calls"],
-                       stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=job["calls_timeout"], check=False)
+        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=job["calls_timeout"], check=False,
+                       pass_fds=() if audit_fd is None else (audit_fd,))
     except subprocess.TimeoutExpired:
-        _write_json(job_dir / "out" / "calls_timeout.json", {"timeout": job["calls_timeout"]})
+        _write_json(work / "out" / "calls_timeout.json", {"timeout": job["calls_timeout"]})
+    audit.check_disk()
+    write_records(stream, work / "out")
     return 0
 
 

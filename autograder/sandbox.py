@@ -3,30 +3,39 @@
 What the sandboxed process sees and may do:
 
 - the system folders (/usr, /etc, /lib…) and the Python environment read-only,
-  a private /tmp and /dev; nothing else of the disk (no home, no /work, no /var);
-- its own private folder J read-write, nothing else writable;
+  a private /dev and a size-limited private /tmp; nothing else of the disk (no
+  home, no /work, no /var);
+- JOB: the grader's folder for this run (notebook, harness, hidden inputs),
+  read-only; WORK: its only writable place, a tmpfs of `Limits.disk_mb`, so
+  a run writes nothing to the instructor's disk and fills at most that much
+  memory. A run never sees another run's folders, not even its host paths;
 - the course root, the repository holding the `autograder` package (hidden
-  references), the gradebook, the output folder, the submissions folder and the
-  other students' private folders are not bound, or covered by empty tmpfs
-  mounts where they lie inside a folder in view; only the
-  Python environment, the student-facing `course` package and, for an
-  assignment that loads earlier notebooks, the reference modules that
-  course.notebook_import falls back on (autograder.grade.reference_files: never
-  the graded assignment's own checks) are bound back, read-only;
-- no network, no other processes (`--unshare-all`), a fresh session, killed with
-  the grader (`--die-with-parent`), an empty environment;
+  references), the gradebook, the output folder and the submissions folder are
+  not bound, or covered by empty tmpfs mounts where they lie inside a folder
+  in view; only the Python environment, the student-facing `course` package
+  and, for an assignment that loads earlier notebooks, the reference modules
+  that course.notebook_import falls back on (autograder.grade.reference_files:
+  never the graded assignment's own checks) are bound back, read-only;
+- no network, no other processes (`--unshare-all`, its own pid namespace), a
+  fresh session, killed with the grader (`--die-with-parent`), an empty
+  environment;
 - limits: wall time for the whole notebook (the process group is killed),
   address space (RLIMIT_AS, so a memory bomb gets MemoryError), file size,
-  no core files, and a number of processes (RLIMIT_NPROC). NPROC counts per
-  user, and is not enforced for root: when the grader runs as root each
-  concurrent sandbox runs as its own unprivileged uid (60000 + slot, via
-  setpriv), so the limit is per submission and leftovers of that uid can be
-  killed afterwards; when the grader is an ordinary user, the limit is its
-  current process count plus the budget.
+  no core files, and a number of tasks, threads included: a pids cgroup of its
+  own where one can be made (`pids.max`), else RLIMIT_NPROC (which counts per
+  user and is not enforced for root: as root each concurrent sandbox runs as
+  its own unprivileged uid, 60000 + slot, via setpriv, when the Python tree is
+  readable by others), and always a watchdog that counts threads.
+
+What comes back is data only: the harness writes its results as one stream of
+records to a pipe (read here into memory, up to `Limits.results_mb`), its audit
+notes to a second pipe and its stderr to a third, of which the last 2000
+characters are kept. Nothing the sandbox wrote is opened, walked or copied by the
+grader; the helpers are started by absolute paths from the system folders.
 """
 
 import os
-import shutil
+import selectors
 import signal
 import subprocess
 import sys
@@ -34,6 +43,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import cgroup
 from .course_root import CourseError
 
 MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubblewrap`, "
@@ -41,6 +51,12 @@ MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubble
 UNSAFE = ("warning: --no-sandbox: student code runs with your rights, "
           "it can read the gradebook and source/ and write anywhere you can")
 BASE_UID = 60000
+# where the sandbox sees its job folder and its writable area: paths of their own, so that
+# they never cover a folder it needs (a repository in /work, say)
+JOB, WORK = "/cnn-sandbox/job", "/cnn-sandbox/work"
+# the helpers come from the system folders only: never from PATH, whose first entry is
+# often a virtual environment's bin/
+SYSTEM_PATH = ("/usr/bin", "/bin", "/usr/sbin", "/sbin")
 
 
 @dataclass
@@ -51,6 +67,9 @@ class Limits:
     memory_mb: int = 2048      # address space per process
     nproc: int = 96            # processes + threads
     fsize_mb: int = 256        # largest file it may write
+    disk_mb: int = 512         # its writable WORK
+    tmp_mb: int = 128          # its /tmp
+    results_mb: int = 256      # the stream of results it may send back
 
 
 @dataclass
@@ -60,10 +79,23 @@ class Outcome:
     seconds: float
     stderr: str
     too_many_processes: bool = False
+    results: bytes = b""
+    audit: bytes = b""
+    results_overflow: bool = False
+    task_limit_hit: bool = False
+
+
+def system_tool(name):
+    """The absolute path of a system helper (bwrap, prlimit, setpriv), or None."""
+    for folder in SYSTEM_PATH:
+        path = os.path.join(folder, name)
+        if os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    return None
 
 
 def require_bwrap():
-    path = shutil.which("bwrap")
+    path = system_tool("bwrap")
     if path is None:
         raise CourseError(MISSING)
     return path
@@ -101,11 +133,11 @@ def python():
     return executable.parent.resolve() / executable.name
 
 
-def environment(job_dir):
+def environment(work):
     venv_bin = str(python().parent)
     return {
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": "/tmp/home", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(job_dir / ".mpl"),
+        "HOME": "/tmp/home", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(Path(work) / ".mpl"),
         "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
         "JUPYTER_DATA_DIR": "/tmp/jupyter-data", "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -162,14 +194,18 @@ def _children(pid):
     return kids
 
 
-def _descendants(pid):
-    """How many processes descend from `pid`. It walks the tree alone: the watchdog asks ten
-    times a second, and reading every /proc/*/stat instead cost ~5 ms of a busy core each time."""
-    found, todo = 0, [pid]
+def _tasks(pid):
+    """How many threads run in the processes descending from `pid`. It walks the tree alone:
+    the watchdog asks ten times a second, and reading every /proc/*/stat instead cost ~5 ms of
+    a busy core each time."""
+    found, todo = 0, _children(pid)
     while todo:
-        kids = _children(todo.pop())
-        found += len(kids)
-        todo += kids
+        child = todo.pop()
+        try:
+            found += len(os.listdir(f"/proc/{child}/task"))
+        except OSError:
+            continue
+        todo += _children(child)
     return found
 
 
@@ -183,10 +219,12 @@ def python_trees():
                        *(p for p in sys.path if p and Path(p).is_dir() and "site-packages" in p)])
 
 
-def bwrap_arguments(job_dir, hide, env, userns=False, expose=()):
-    """Only the system folders, Python and `expose` are in view (read-only), and J read-write:
-    another copy of the course elsewhere on the disk is as invisible as this one."""
-    args = [require_bwrap(), "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+def bwrap_arguments(job_dir, hide, env, limits, userns=False, expose=()):
+    """Only the system folders, Python and `expose` are in view (read-only), the job folder
+    read-only at JOB and a tmpfs at WORK: another copy of the course elsewhere on the disk
+    is as invisible as this one."""
+    args = [require_bwrap(), "--dev", "/dev", "--proc", "/proc",
+            "--size", str(limits.tmp_mb * 2 ** 20), "--tmpfs", "/tmp"]
     visible = []
     for name in SYSTEM:
         path = Path("/") / name
@@ -207,7 +245,8 @@ def bwrap_arguments(job_dir, hide, env, userns=False, expose=()):
             args += ["--ro-bind", str(tree), str(tree)]
     for back in sorted({Path(p).resolve() for p in expose}):
         args += ["--ro-bind", str(back), str(back)]
-    args += ["--bind", str(job_dir), str(job_dir), "--chdir", str(job_dir),
+    args += ["--ro-bind", str(job_dir), JOB, "--size", str(limits.disk_mb * 2 ** 20),
+             "--tmpfs", WORK, "--chdir", WORK,
              "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
     if userns:
         args += ["--unshare-user", "--uid", str(BASE_UID), "--gid", str(BASE_UID)]
@@ -216,66 +255,169 @@ def bwrap_arguments(job_dir, hide, env, userns=False, expose=()):
     return args + ["--"]
 
 
-def run(job_dir, argv, limits, hide=(), slot=0, sandbox=True, expose=()):
-    """Run `argv` (the harness) on `job_dir` within the limits; returns an Outcome.
+def run(job_dir, limits, calls_only=False, hide=(), slot=0, sandbox=True, expose=(), work=None):
+    """Run the harness on `job_dir` within the limits; returns an Outcome with its results.
 
+    work: without a sandbox, the host folder that stands for WORK (made by the caller);
     expose: files under a hidden folder to bind back read-only (see the module docstring)."""
     job_dir = Path(job_dir).resolve()
-    env = environment(job_dir)
     how = mode() if sandbox else "user"
     root = how == "uid"
     hide = [*hide, Path.home()]
     uid = BASE_UID + slot if root else os.geteuid()
-    nproc = limits.nproc if root else len(_processes_of(uid)) + limits.nproc
+    inside_job, inside_work = (JOB, WORK) if sandbox else (str(job_dir), str(work))
+    env = environment(inside_work)
+    results_r, results_w = os.pipe()
+    audit_r, audit_w = os.pipe()
+    err_r, err_w = os.pipe()
+    argv = [os.fspath(python()), f"{inside_job}/run_submission.py", inside_job, inside_work,
+            *(["--calls"] if calls_only else []), "--audit-fd", str(audit_w)]
+    group = cgroup.make(f"cnn-grade-{os.getpid()}-{slot}-{time.monotonic_ns()}",
+                        limits.nproc) if sandbox and os.geteuid() == 0 else None
     prefix = []
     if root and sandbox:
-        for path in [job_dir, *job_dir.rglob("*")]:
-            os.lchown(path, uid, uid)
-        prefix = ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+        prefix = [system_tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
     mem = limits.memory_mb * 2 ** 20
-    prefix += ["prlimit", f"--as={mem}", f"--fsize={limits.fsize_mb * 2 ** 20}", "--core=0"]
-    if sandbox:
+    prefix += [system_tool("prlimit"), f"--as={mem}", f"--fsize={limits.fsize_mb * 2 ** 20}",
+               "--core=0"]
+    if sandbox and group is None:
+        nproc = limits.nproc if root else len(_processes_of(uid)) + limits.nproc
         prefix += [f"--nproc={nproc}"]
     prefix += ["--"]
+    if None in prefix:
+        raise CourseError("prlimit or setpriv is missing from /usr/bin — "
+                          "`sudo apt-get install util-linux`")
     if sandbox:
-        command = prefix + bwrap_arguments(job_dir, hide, env, how == "userns", expose) + list(argv)
-        run_env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}
+        command = prefix + bwrap_arguments(job_dir, hide, env, limits, how == "userns",
+                                           expose) + argv
+        run_env = {"PATH": ":".join(SYSTEM_PATH)}
     else:
-        command = prefix + list(argv)
-        run_env = {**env, "HOME": str(job_dir / "home"),
-                   "IPYTHONDIR": str(job_dir / "ipython"),
-                   "JUPYTER_RUNTIME_DIR": str(job_dir / "jupyter-runtime")}
+        command = prefix + argv
+        run_env = {**env, "HOME": str(Path(work) / "home"),
+                   "IPYTHONDIR": str(Path(work) / "ipython"),
+                   "JUPYTER_RUNTIME_DIR": str(Path(work) / "jupyter-runtime")}
+    if group is not None:
+        command = cgroup.wrap(group, command)
     started = time.time()
-    log = job_dir.parent / f"{job_dir.name}.stderr"
-    with open(log, "wb") as stderr_file:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                   stderr=stderr_file, env=run_env, cwd=str(job_dir),
-                                   start_new_session=True)
-    timed_out, too_many = False, False
-    deadline = started + limits.wall
     try:
-        while process.poll() is None:
-            if time.time() > deadline:
-                timed_out = True
-                break
-            if _descendants(process.pid) > limits.nproc + 4:
-                too_many = True
-                break
-            try:
-                process.wait(timeout=0.1)      # returns as soon as the sandbox exits
-            except subprocess.TimeoutExpired:
-                pass
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=results_w,
+                                   stderr=err_w, pass_fds=(audit_w,), env=run_env,
+                                   cwd=str(job_dir), start_new_session=True)
+    except BaseException:
+        for fd in (results_r, audit_r, err_r):
+            os.close(fd)
+        if group is not None:
+            cgroup.remove(group)
+        raise
     finally:
+        for fd in (results_w, audit_w, err_w):
+            os.close(fd)
+    try:
+        outcome = _watch(process, limits, started, results_r, audit_r, err_r)
+    finally:
+        if process.poll() is None:
+            _kill(process)
+        if group is not None:
+            outcome_hit = cgroup.limit_hit(group)
+            cgroup.remove(group)
+        else:
+            outcome_hit = False
         if root and sandbox:
             for pid in _processes_of(uid):   # leftovers of this slot's dedicated uid
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except OSError:
                     pass
-    with open(log, "rb") as stderr_file:
-        stderr_file.seek(max(0, log.stat().st_size - 2000))
-        tail = stderr_file.read().decode(errors="replace")
-    return Outcome(process.returncode, timed_out, time.time() - started, tail, too_many)
+    outcome.task_limit_hit = outcome_hit
+    return outcome
+
+
+def _kill(process):
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except OSError:
+        pass
+    process.wait()
+
+
+DRAIN_SECONDS = 5       # how long the pipes may stay open once the sandbox has ended
+AUDIT_LINE = 4096
+
+
+def _watch(process, limits, started, results_r, audit_r, err_r):
+    """Read the three pipes until they close, stopping the sandbox at its limits."""
+    results, audit, err = bytearray(), _AuditLines(), bytearray()
+    overflow = timed_out = too_many = False
+    cap = limits.results_mb * 2 ** 20
+    selector = selectors.DefaultSelector()
+    for fd in (results_r, audit_r, err_r):
+        os.set_blocking(fd, False)
+        selector.register(fd, selectors.EVENT_READ)
+    deadline, drain_until, next_count = started + limits.wall, None, 0.0
+    try:
+        while selector.get_map():
+            now = time.time()
+            if process.poll() is None:
+                if now > deadline:
+                    timed_out = True
+                    _kill(process)
+                elif now >= next_count:
+                    next_count = now + 0.1
+                    if _tasks(process.pid) > limits.nproc + 4:
+                        too_many = True
+                        _kill(process)
+            if process.poll() is not None:
+                drain_until = drain_until or now + DRAIN_SECONDS
+                if now > drain_until:
+                    break
+            for key, _ in selector.select(timeout=0.1):
+                try:
+                    chunk = os.read(key.fd, 2 ** 20)
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    selector.unregister(key.fd)
+                    continue
+                if key.fd == results_r:
+                    if len(results) + len(chunk) > cap:
+                        overflow = True
+                    else:
+                        results += chunk
+                elif key.fd == audit_r:
+                    audit.add(chunk)
+                else:
+                    err += chunk
+                    del err[:-2000]
+    finally:
+        selector.close()
+        for fd in (results_r, audit_r, err_r):
+            os.close(fd)
+    if process.poll() is None:
+        _kill(process)
+    return Outcome(process.returncode, timed_out, time.time() - started,
+                   bytes(err).decode(errors="replace"), too_many, bytes(results), audit.value(),
+                   overflow)
+
+
+class _AuditLines:
+    """The audit pipe's note lines, bounded: each kind of note is kept at least once, so that
+    a flood of text or of invented notes cannot push a real one out."""
+
+    def __init__(self, most=1000):
+        self.pending, self.lines, self.kinds, self.most = b"", [], set(), most
+
+    def add(self, chunk):
+        from .run_submission import AUDIT_TAG
+        *complete, self.pending = (self.pending + chunk).split(b"\n")
+        if len(self.pending) > AUDIT_LINE:
+            self.pending = b""
+        for line in complete:
+            if not line.startswith(AUDIT_TAG) or len(line) > AUDIT_LINE:
+                continue
+            kind = line[len(AUDIT_TAG):].split(b" ", 1)[0]
+            if len(self.lines) < self.most or kind not in self.kinds:
+                self.kinds.add(kind)
+                self.lines.append(line)
+
+    def value(self):
+        return b"\n".join(self.lines) + b"\n"

@@ -50,6 +50,8 @@ import nbformat
 import numpy as np
 
 from .cases import expected_output
+from .intake import _ids
+from .stream import audit_notes
 from .run_submission import Opaque, decode, encode
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
@@ -96,7 +98,7 @@ class Spec:
 
 def _ids_of(nb):
     """The nbgrader grade_ids of a notebook's cells."""
-    return {c.get("metadata", {}).get("nbgrader", {}).get("grade_id") for c in nb.cells} - {None}
+    return _ids(nb)
 
 
 def split_test(source):
@@ -298,38 +300,32 @@ class ReplayMissing(Exception):
     """The sandbox recorded fewer calls than the visible test makes."""
 
 
-def _load(path):
-    """A JSON file the sandbox wrote, or None; never through a link it made to a file outside."""
-    try:
-        if Path(path).is_symlink():
-            return None
-        return json.loads(Path(path).read_text())
-    except (OSError, ValueError):
-        return None
+def _list(value):
+    return value if isinstance(value, list) else []
 
 
-def _replay_writes(written, args, kwargs, folder):
+def _replay_writes(written, args, kwargs, load):
     """Write into the test's arrays what the student's function wrote into them in the notebook."""
     if not isinstance(written, dict):
         return
     for key, desc in written.items():
         target = args[int(key)] if key.isdigit() and int(key) < len(args) else kwargs.get(key)
         try:
-            value = decode(desc, folder)
-        except (ValueError, OSError, KeyError, TypeError):
+            value = decode(desc, load)
+        except (ValueError, OSError, KeyError, TypeError, AttributeError):
             continue
         if (isinstance(target, np.ndarray) and isinstance(value, np.ndarray) and target.flags.writeable
                 and value.shape == target.shape):
             np.copyto(target, value, casting="unsafe")
 
 
-def replay_visible(spec, cell, out):
+def replay_visible(spec, cell, bundle):
     """('pass'|'fail'|'unavailable'|'not-run', message): the visible test on the recorded values."""
-    folder = out / "visible" / cell.grade_id
-    records = []
-    if folder.is_dir():
-        numbered = [p for p in folder.glob("*.json") if p.stem.isdigit()]
-        records = [(_load(p), folder) for p in sorted(numbered, key=lambda p: int(p.stem))]
+    prefix = f"visible/{cell.grade_id}/"
+    numbered = [n[len(prefix):-5] for n in bundle.names(prefix) if n.endswith(".json")]
+    numbered = sorted((int(k) for k in numbered if k.isdigit() and len(k) < 9))
+    where = bundle.loader(prefix)
+    records = [(bundle.json(f"{prefix}{k}.json"), where) for k in numbered]
     queue = list(records)
     namespace = {"np": np}
     import course.feedback as feedback
@@ -347,6 +343,8 @@ def replay_visible(spec, cell, out):
             if not isinstance(record, dict) or record.get("fn") != name:
                 raise ReplayMissing(f"the recorded calls do not match the test ({name})")
             value = record.get("value") or {}
+            if not isinstance(value, dict):
+                raise ReplayMissing(f"the recorded result of {name} is damaged")
             _replay_writes(record.get("written"), args, kwargs, where)
             if value.get("t") == "error":
                 raise RuntimeError(f"{name} raised {value.get('ename')}: {value.get('evalue')}")
@@ -377,27 +375,28 @@ def replay_visible(spec, cell, out):
 _replay_lock = threading.Lock()
 
 
-def _replay_log(check, case, folder, i):
+def _replay_log(check, case, bundle, prefix, i):
     """Rebuild the recording the in-notebook check makes: the calls the sandboxed function made
     to the references (logged there) go through the check's recording stand-ins, in order."""
     case.before()
-    log = _load(folder / f"{i}.log.json")
+    log = bundle.json(f"{prefix}{i}.log.json")
+    load = bundle.loader(prefix)
     if not isinstance(log, list) or len(log) > 100_000:
         raise AssertionError(f"{case.name}: no record of the calls it made (the run stopped early)")
     for entry in log:
         stand_in = check.uses.get(entry.get("fn")) if isinstance(entry, dict) else None
         if not hasattr(stand_in, "__wrapped__"):
             raise AssertionError(f"{case.name}: the record of its calls is damaged")
-        args, kwargs = decode(entry["args"], folder), decode(entry["kwargs"], folder)
+        args, kwargs = decode(entry["args"], load), decode(entry["kwargs"], load)
         stand_in(*args, **kwargs)
 
 
-def compare_case(spec, fn, i, out):
+def compare_case(spec, fn, i, bundle):
     """(passed, message) for hidden case i of fn."""
     case = spec.cases[fn][i]
-    folder = out / "calls" / fn
-    record = _load(folder / f"{i}.json")
-    if record is None:
+    prefix = f"calls/{fn}/"
+    record = bundle.json(f"{prefix}{i}.json")
+    if not isinstance(record, dict):
         return False, f"{case.name}: no result (the run stopped before this case)"
     if record.get("t") == "error":
         ename, evalue = record.get("ename"), record.get("evalue")
@@ -410,11 +409,11 @@ def compare_case(spec, fn, i, out):
                            f"({evalue}); work on a copy or build a new array")
         return False, f"{case.name}: raised {ename}: {evalue}"
     try:
-        actual = decode(record, folder)
+        actual = decode(record, bundle.loader(prefix))
         if isinstance(actual, Opaque):
             raise AssertionError(f"{case.name}: returned {actual!r}, not plain data")
         if case.before is not None:
-            _replay_log(spec.checks[fn], case, folder, i)
+            _replay_log(spec.checks[fn], case, bundle, prefix, i)
         spec.checks[fn].compare(actual, spec.expected[fn][i], case.name, case)
     except AssertionError as error:
         return False, str(error)
@@ -438,41 +437,46 @@ def _fingerprint(value):
     return ("value", repr(value)[:200])
 
 
-def _input_independent(spec, out, failing):
+def _input_independent(spec, bundle, failing):
     """True when the results of the failing hidden cases collapse to very few values: the
     same answer (or constant arrays) whatever the input, as a lookup table of the visible
     cases gives. Crashes are not evidence either way."""
     prints = []
     for fn, i in failing:
-        record = _load(out / "calls" / fn / f"{i}.json")
+        record = bundle.json(f"calls/{fn}/{i}.json")
         if not isinstance(record, dict) or record.get("t") == "error":
             continue
         try:
-            prints.append((fn, _fingerprint(decode(record, out / "calls" / fn))))
+            prints.append((fn, _fingerprint(decode(record, bundle.loader(f"calls/{fn}/")))))
         except Exception:  # noqa: BLE001 - an undecodable value says nothing
             continue
     return len(prints) >= 2 and len(set(prints)) <= max(1, len(prints) // 4)
 
 
-def evaluate(spec, notebook, job_dir, outcome=None, student_code=()):
-    """Trusted results of one sandboxed run of `notebook` (see the module docstring)."""
-    out = Path(job_dir) / "out"
-    kernel = _load(out / "kernel.json") or {}
-    calls = _load(out / "calls_status.json") or {}
+def _mapping(value):
+    return value if isinstance(value, dict) else {}
+
+
+def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
+    """Trusted results of the sandboxed runs of `notebook`, from their records (a
+    stream.Bundle) and the Outcome (see the module docstring)."""
+    kernel = _mapping(bundle.json("kernel.json"))
+    calls = _mapping(bundle.json("calls_status.json"))
+    audit = audit_notes(getattr(outcome, "audit", b"") or b"")
     flags, notes = {}, []
     cells, functions = {}, {}
     for fn in spec.cases:
         recorded = any(case.before is not None for case in spec.cases[fn])
         with _replay_lock if recorded else contextlib.nullcontext():
-            results = [compare_case(spec, fn, i, out) for i in range(len(spec.cases[fn]))]
+            results = [compare_case(spec, fn, i, bundle) for i in range(len(spec.cases[fn]))]
         functions[fn] = {"results": results}
     for cell in (c for c in spec.cells.values() if c.notebook == notebook):
         hidden = [(fn, i) for fn, indices in cell.cases.items() for i in indices]
         passed = [functions[fn]["results"][i][0] for fn, i in hidden]
         messages = [functions[fn]["results"][i][1] for fn, i in hidden
                     if not functions[fn]["results"][i][0]]
-        visible, visible_message = replay_visible(spec, cell, out)
-        claim = (kernel.get("cells") or {}).get(cell.grade_id, "not-run")
+        visible, visible_message = replay_visible(spec, cell, bundle)
+        claim = _mapping(kernel.get("cells")).get(cell.grade_id, "not-run")
         ok = all(passed) and (visible == "pass" or (visible == "unavailable" and hidden))
         cells[cell.grade_id] = {
             "points": cell.points, "score": cell.points if ok else 0.0,
@@ -484,13 +488,15 @@ def evaluate(spec, notebook, job_dir, outcome=None, student_code=()):
             flags["tampered"] = (f"{cell.grade_id} passed in the notebook but its visible test fails "
                                  f"on the values the functions returned: {visible_message[:200]}")
         if visible == "pass" and len(hidden) >= 4 and sum(passed) < 0.25 * len(hidden) \
-                and _input_independent(spec, out, [(fn, i) for (fn, i), ok in zip(hidden, passed)
+                and _input_independent(spec, bundle, [(fn, i) for (fn, i), ok in zip(hidden, passed)
                                                    if not ok]):
             flags.setdefault("hard-coded", f"{cell.grade_id}: the visible tests pass but almost "
                                            "every hidden case fails, with the same answer whatever "
                                            "the input (answers may be hard-coded)")
     forbidden, patches = static_scan(student_code)
-    loaded = [m for m in calls.get("modules", []) if is_forbidden(m)]
+    modules = calls.get("modules") if isinstance(calls.get("modules"), list) else []
+    loaded = [m for m in modules if isinstance(m, str) and is_forbidden(m)]
+    loaded += [m.strip() for m in audit.get("forbidden-import", []) if is_forbidden(m.strip())]
     if forbidden or loaded:
         flags["forbidden-import"] = ("imports " + ", ".join(sorted(set(forbidden) | set(loaded)))
                                      + "; the score is 0")
@@ -498,18 +504,27 @@ def evaluate(spec, notebook, job_dir, outcome=None, student_code=()):
             cell["score"] = 0.0
     if patches:
         flags.setdefault("tampered", "suspicious code (patching numpy or the checker, or files outside the submission): " + "; ".join(patches[:3]))
-    errors = kernel.get("errors", []) + calls.get("cell_errors", [])
+    errors = [e for e in _list(kernel.get("errors")) + _list(calls.get("cell_errors"))
+              if isinstance(e, dict)]
     call_errors = [r for fn in spec.cases for i in range(len(spec.cases[fn]))
-                   if (r := _load(out / "calls" / fn / f"{i}.json") or {}).get("t") == "error"]
+                   if _mapping(r := bundle.json(f"calls/{fn}/{i}.json")).get("t") == "error"]
     if (outcome is not None and outcome.timed_out) or kernel.get("timeout") \
-            or (out / "calls_timeout.json").exists() \
+            or "calls_timeout.json" in bundle.records \
             or any(e.get("ename") in ("CallTimeout", "Timeout") for e in errors + call_errors):
         flags["timeout"] = "a cell, a hidden call or the whole notebook hit its time limit"
     if kernel.get("memory") or any(e.get("ename") == "MemoryError" for e in errors + call_errors):
         flags["memory"] = "ran out of the memory allowed (MemoryError)"
-    crashed = kernel.get("crashed")
-    if outcome is not None and getattr(outcome, "too_many_processes", False):
-        crashed = "started too many processes (the sandbox was stopped)"
+    crashed = kernel.get("crashed") if isinstance(kernel.get("crashed"), str) else None
+    if outcome is not None and (getattr(outcome, "too_many_processes", False)
+                                or getattr(outcome, "task_limit_hit", False)):
+        crashed = "started too many processes or threads (the limit stopped them)"
+    if getattr(outcome, "results_overflow", False):
+        crashed = crashed or "sent back more results than the grader accepts"
+    if bundle.damaged and bundle.records:
+        crashed = crashed or bundle.damaged
+    if "disk-full" in audit:
+        flags["disk-quota"] = ("filled the space it may write to ("
+                               + ", ".join(sorted(set(audit["disk-full"]))) + ")")
     if any(e.get("ename") == "SystemExit" for e in errors):
         crashed = crashed or "the notebook called sys.exit"
     if not kernel and "timeout" not in flags:

@@ -1,0 +1,140 @@
+"""What a sandboxed run sends back, read as data with limits.
+
+The run's harness (autograder.run_submission.write_records) writes one stream of
+records on a pipe: a name, then bytes. Here the stream becomes a `Bundle`, a plain
+mapping from names to bytes: no name is ever used as a path, nothing is opened,
+copied or followed. JSON is parsed only after a size and nesting check, so a
+file nested 100,000 levels deep is refused instead of blowing the stack, and
+`.npy` data is loaded from memory with allow_pickle=False.
+"""
+
+import io
+import json
+import os
+import re
+import stat
+import struct
+
+import numpy as np
+
+from .run_submission import MAX_RECORD_BYTES, RECORDS_MAGIC
+
+MAX_JSON_DEPTH = 64
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+class BadData(ValueError):
+    """Bytes from outside that are not what they should be."""
+
+
+def json_depth(data):
+    """How deeply `data` (JSON bytes) nests its arrays and objects, without parsing it."""
+    if isinstance(data, str):
+        data = data.encode()
+    bare = np.frombuffer(_STRINGS.sub(b'""', data), dtype=np.uint8)
+    steps = (np.isin(bare, (ord("["), ord("{"))).astype(np.int64)
+             - np.isin(bare, (ord("]"), ord("}"))))
+    return int(np.cumsum(steps).max(initial=0))
+
+
+def loads(data, max_bytes=MAX_RECORD_BYTES, max_depth=MAX_JSON_DEPTH):
+    """json.loads for bytes from outside: BadData when too large, too deep or not JSON."""
+    if len(data) > max_bytes:
+        raise BadData(f"{len(data) / 2 ** 20:.0f} MB of JSON, above the {max_bytes / 2 ** 20:.0f} MB limit")
+    if json_depth(data) > max_depth:
+        raise BadData(f"JSON nested more than {max_depth} levels deep")
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as error:
+        raise BadData(f"not JSON ({str(error)[:80]})") from None
+
+
+def read_regular(path, max_bytes):
+    """The bytes of `path` if it is a regular file no larger than `max_bytes` (checked on the
+    open file: never through a final link, never blocking on a FIFO); BadData otherwise."""
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as error:
+        raise BadData(f"cannot be opened ({error.strerror})") from None
+    try:
+        info = os.fstat(handle)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadData("is not a regular file")
+        if info.st_size > max_bytes:
+            raise BadData(f"is {info.st_size / 2 ** 20:.0f} MB, above the "
+                          f"{max_bytes / 2 ** 20:.0f} MB limit")
+        with os.fdopen(os.dup(handle), "rb") as file:
+            data = file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise BadData("grew past the size limit while being read")
+        return data
+    finally:
+        os.close(handle)
+
+
+class Bundle:
+    """The records of one or more sandboxed runs: {name: bytes}, with checked readers."""
+
+    def __init__(self, records=None, damaged=""):
+        self.records, self.damaged = dict(records or {}), damaged
+        self._json = {}
+
+    def names(self, prefix=""):
+        return sorted(n for n in self.records if n.startswith(prefix))
+
+    def json(self, name):
+        """The parsed JSON record `name`, or None when absent or bad."""
+        if name not in self._json:
+            data = self.records.get(name)
+            try:
+                self._json[name] = None if data is None else loads(data)
+            except BadData:
+                self._json[name] = None
+        return self._json[name]
+
+    def loader(self, prefix):
+        """run_submission.decode's loader for the arrays saved under `prefix`."""
+        def load(name):
+            data = self.records.get(prefix + str(name))
+            if data is None or len(data) > MAX_RECORD_BYTES:
+                raise BadData(f"no array {name!r}")
+            return np.load(io.BytesIO(data), allow_pickle=False)
+        return load
+
+    def take(self, other, keep):
+        """Add the records of `other` whose names `keep(name)` accepts (a later run's)."""
+        self.records.update({n: d for n, d in other.records.items() if keep(n)})
+        self._json.clear()
+
+
+def parse(data):
+    """A Bundle from the bytes of a stream; what follows a damaged record is dropped."""
+    if not data.startswith(RECORDS_MAGIC):
+        return Bundle(damaged="the run sent no results" if not data else "the results are damaged")
+    records, at = {}, len(RECORDS_MAGIC)
+    head = struct.calcsize(">IQ")
+    while at < len(data):
+        if at + head > len(data):
+            return Bundle(records, "the results end in the middle of a record")
+        name_length, size = struct.unpack_from(">IQ", data, at)
+        at += head
+        if name_length > 1000 or size > MAX_RECORD_BYTES or at + name_length + size > len(data):
+            return Bundle(records, "the results are damaged")
+        try:
+            name = data[at:at + name_length].decode()
+        except UnicodeDecodeError:
+            return Bundle(records, "the results are damaged")
+        at += name_length
+        records.setdefault(name, data[at:at + size])
+        at += size
+    return Bundle(records)
+
+
+def audit_notes(data):
+    """{kind: [details]} from the audit pipe's lines (see run_submission.Audit). A note counts
+    wherever it stands: nothing written around it can hide it."""
+    from .run_submission import AUDIT_TAG
+    found = {}
+    for match in re.finditer(re.escape(AUDIT_TAG) + rb"([a-z-]+) ?([^\n]{0,200})", data):
+        found.setdefault(match.group(1).decode(), []).append(match.group(2).decode(errors="replace"))
+    return found
