@@ -178,7 +178,14 @@ def collect(root, assignment, expected, others, submissions=None, workdir=None):
         if source.is_file() and zipfile.is_zipfile(source):
             source = unzip(source, Path(workdir) / "unzipped")
         paths = _student_folders(source)
-    return [match(student, files, expected, others) for student, files in sorted(paths.items())]
+    found = []
+    for student, files in sorted(paths.items()):
+        try:
+            found.append(match(student, files, expected, others))
+        except Exception as error:  # noqa: BLE001 - one student never stops the batch
+            found.append(Submission(student, flags={"grader-error": (
+                f"its submission could not be read: {type(error).__name__}: {str(error)[:200]}")}))
+    return found
 
 
 def match(student, files, expected, others):

@@ -50,6 +50,7 @@ import stat
 import struct
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -67,15 +68,13 @@ def encode(value, folder, stem, depth=0):
     if depth > 20:
         return {"t": "repr", "type": "deep", "v": "nested too deeply"}
     if isinstance(value, np.ndarray) and value.dtype != object:
-        folder.mkdir(parents=True, exist_ok=True)
         name = f"{stem}.npy"
-        np.save(folder / name, np.ascontiguousarray(value), allow_pickle=False)
+        _save_npy(folder / name, np.ascontiguousarray(value))
         # a read-only input stays read-only in the sandbox (a dict of them: a model's params)
         return {"t": "array", "f": name, **({} if value.flags.writeable else {"ro": True})}
     if isinstance(value, np.generic) and not isinstance(value, np.object_):
-        folder.mkdir(parents=True, exist_ok=True)
         name = f"{stem}.npy"
-        np.save(folder / name, np.asarray(value), allow_pickle=False)
+        _save_npy(folder / name, np.asarray(value))
         return {"t": "npscalar", "f": name}
     if value is None or isinstance(value, (bool, int, float, str)):
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2 ** 62:
@@ -98,6 +97,15 @@ def encode(value, folder, stem, depth=0):
     except BaseException:  # noqa: BLE001 - a hostile __repr__
         text = "?"
     return {"t": "repr", "type": type(value).__name__, "v": text}
+
+
+def _save_npy(path, array):
+    """np.save by a fresh temporary name, then rename (see _write_file)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as file:
+        np.save(file, array, allow_pickle=False)
+    os.replace(tmp, path)
 
 
 class Opaque:
@@ -169,10 +177,17 @@ def decode(desc, load, depth=0):
 
 
 def _write_json(path, data):
+    _write_file(path, json.dumps(data))
+
+
+def _write_file(path, text):
+    """Write by a fresh temporary name, then rename: whatever the student's code left at `path`
+    (a FIFO, a link, a folder) is replaced or refused, never written through or waited on."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(data))
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "w") as file:
+        file.write(text)
     os.replace(tmp, path)
 
 
@@ -334,8 +349,7 @@ def phase_a(job_dir, work, job, audit):
         if cell.cell_type == "code":
             _truncate_outputs(cell)
     _write_json(out / "kernel.json", status)
-    out.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, out / "executed.ipynb")
+    _write_file(out / "executed.ipynb", nbformat.writes(nb))
 
 
 def _grade_id(cell):

@@ -15,7 +15,7 @@ def root():
     return ROOT
 
 
-GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py"}
+GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py", "test_grade_boundary.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):

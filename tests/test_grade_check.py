@@ -46,7 +46,7 @@ def test_check_passes_a_correct_notebook(tmp_path):
 def test_missing_bubblewrap_is_a_one_line_refusal(tmp_path, monkeypatch):
     from autograder import sandbox
     from autograder.course_root import CourseError
-    monkeypatch.setattr(sandbox.shutil, "which", lambda name: None)
+    monkeypatch.setattr(sandbox, "SYSTEM_PATH", (str(tmp_path),))
     with pytest.raises(CourseError) as error:
         sandbox.require_bwrap()
     assert "apt-get install bubblewrap" in str(error.value) and "--no-sandbox" in str(error.value)
