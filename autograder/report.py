@@ -1,24 +1,21 @@
 """What `grade` writes: grades.csv, scores_by_function.csv, feedback HTML, Gradescope
 results.json, a printed summary and summary.png; and the table `check` prints.
 
-The feedback shows the student's code and outputs as executed, with the
-released (visible) test cells; hidden test code never reaches it (cells are
-taken from the release, and anything between hidden-test markers is cut out
-as a second guard). Hidden *cases* appear only by their description and hint.
+The feedback page (autograder.feedback_page) shows the student's notebook as
+executed, with the released (visible) test cells; hidden test code never reaches
+it (cells are taken from the release, and anything between hidden-test markers
+is cut out as a second guard). Hidden *cases* appear only by their description
+and hint.
 """
 
 import csv
 import dataclasses
-import html
 import json
-import re
 from collections import Counter
 from pathlib import Path
 
-from .intake import folder_name, nbgrader_meta
-from .trusted import HIDDEN_BEGIN, HIDDEN_END
-
-ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+from . import feedback_page
+from .intake import folder_name
 
 
 def flag_text(row):
@@ -43,82 +40,14 @@ def function_scores(spec, row):
     return {fn: tuple(v) for fn, v in found.items()}
 
 
-def _strip_hidden(source):
-    while HIDDEN_BEGIN in source:
-        before, rest = source.split(HIDDEN_BEGIN, 1)
-        source = before + (rest.split(HIDDEN_END, 1)[1] if HIDDEN_END in rest else "")
-    return source
-
-
-def _output_html(output):
-    kind = output.get("output_type")
-    if kind == "stream":
-        return f"<pre class=out>{html.escape(output.get('text', ''))}</pre>"
-    if kind == "error":
-        trace = ANSI.sub("", "\n".join(output.get("traceback", [])))[-5000:]
-        return f"<pre class=err>{html.escape(trace)}</pre>"
-    data = output.get("data", {})
-    if "image/png" in data:
-        png = data["image/png"]
-        if isinstance(png, str) and re.fullmatch(r"[A-Za-z0-9+/=\s]+", png):
-            return f"<img src=\"data:image/png;base64,{png.strip()}\">"
-    if "text/plain" in data:
-        return f"<pre class=out>{html.escape(str(data['text/plain']))}</pre>"
-    return ""
-
-
-STYLE = """body{font-family:sans-serif;max-width:60em;margin:auto}pre{background:#f6f6f6;
-padding:.5em;overflow:auto}pre.err{background:#fee}.pass{background:#e6ffe6}.fail{background:#ffe6e6}
-.box{border:1px solid #ccc;padding:.5em;margin:.5em 0}"""
-
-
-def feedback_html(spec, row):
-    parts = [f"<html><head><meta charset=utf-8><title>{html.escape(spec.assignment)}: "
-             f"{html.escape(row.student)}</title><style>{STYLE}</style></head><body>",
-             f"<h1>{html.escape(spec.assignment)} — {html.escape(row.student)}</h1>",
-             f"<p><b>Score: {row.score:g} / {row.max_score:g}</b></p>"]
-    for flag, why in sorted(row.flags.items()):
-        parts.append(f"<p class=fail>⚑ <b>{html.escape(flag)}</b>: {html.escape(why)}</p>")
-    for name, result in row.notebooks.items():
-        parts.append(f"<h2>{html.escape(name)}</h2>")
-        nb = row.executed.get(name)
-        for cell in (nb.cells if nb else []):
-            gid = nbgrader_meta(cell).get("grade_id")
-            if cell.cell_type == "markdown":
-                parts.append(f"<div>{html.escape(cell.source)[:3000]}</div>")
-                continue
-            if cell.cell_type != "code":
-                continue
-            parts.append(f"<pre>{html.escape(_strip_hidden(cell.source))}</pre>")
-            parts += [_output_html(o) for o in cell.get("outputs", [])]
-            if gid in result["cells"]:
-                parts.append(_cell_box(gid, result["cells"][gid]))
-        if nb is None:
-            for gid, cell in result["cells"].items():
-                parts.append(_cell_box(gid, cell))
-    parts.append("</body></html>")
-    return "\n".join(parts)
-
-
-def _cell_box(gid, cell):
-    ok = cell["score"] == cell["points"]
-    lines = [f"<div class='box {'pass' if ok else 'fail'}'><b>{html.escape(gid)}: "
-             f"{cell['score']:g} / {cell['points']:g}</b> — visible tests: {cell['visible']}"]
-    if cell["hidden_total"]:
-        lines.append(f"; hidden cases passed: {cell['hidden_passed']} of {cell['hidden_total']}")
-    for message in ([cell["visible_message"]] if cell["visible"] == "fail" else []) + cell["messages"][:3]:
-        lines.append(f"<br>• {html.escape(message)}")
-    return "".join(lines) + "</div>"
-
-
 def gradescope(spec, row):
     tests = []
     for result in row.notebooks.values():
         for gid, cell in result["cells"].items():
-            messages = ([cell["visible_message"]] if cell["visible"] == "fail" else []) + cell["messages"]
+            headline, details = feedback_page.box_lines(cell)
             tests.append({"name": gid, "score": cell["score"], "max_score": cell["points"],
                           "status": "passed" if cell["score"] == cell["points"] else "failed",
-                          "output": "\n".join(messages[:5])})
+                          "output": "\n".join([headline, *details])})
     return {"score": row.score, "max_score": row.max_score,
             "output": "\n".join(f"{k}: {v}" for k, v in sorted(row.flags.items())),
             "tests": tests}
@@ -155,7 +84,7 @@ def write_feedback(out, spec, row, notebooks=True):
     holds the scores and flags alone."""
     folder = Path(out) / "feedback" / folder_name(row.student)
     folder.mkdir(parents=True, exist_ok=True)
-    page = feedback_html(spec, row if notebooks else dataclasses.replace(row, executed={}))
+    page = feedback_page.render(spec, row if notebooks else dataclasses.replace(row, executed={}))
     (folder / f"{spec.assignment}.html").write_text(page)
     (folder / "results.json").write_text(json.dumps(gradescope(spec, row), indent=1))
 

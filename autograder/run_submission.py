@@ -461,13 +461,13 @@ def phase_b(job_dir, work, job, audit):
             code = compile(_strip_magics(source), f"<cell {index}>", "exec")
         except BaseException as error:  # noqa: BLE001 - a syntax error is the student's
             code = error
-        cells.append((index, source, code))
+        cells.append((index, source, code, _grade_id(cell)))
     course_dir = job.get("course_package") or "/nonexistent"
     install_import_guard(audit, job.get("forbidden", []),
-                         frozenset(c for _, s, c in cells
+                         frozenset(c for _, s, c, _ in cells
                                    if s.strip() in course_cells and not isinstance(c, BaseException)),
                          course_dir)
-    for index, source, code in cells:
+    for index, source, code, grade_id in cells:
         before = set(sys.modules)
         try:
             if isinstance(code, BaseException):
@@ -475,7 +475,10 @@ def phase_b(job_dir, work, job, audit):
             signal.alarm(job["cell_timeout"])
             exec(code, namespace)
         except BaseException as error:  # noqa: BLE001 - SystemExit included
-            status["cell_errors"].append({"cell": index, **error_record(error)})
+            where = {"cell": index, "grade_id": grade_id}
+            if isinstance(error, SyntaxError):
+                where.update(lineno=error.lineno, text=str(error.msg)[:200])
+            status["cell_errors"].append({**where, **error_record(error)})
         finally:
             signal.alarm(0)
         if source.strip() not in course_cells:
@@ -630,7 +633,8 @@ def main(argv):
     try:
         subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                        stderr=subprocess.DEVNULL, timeout=job["calls_timeout"], check=False,
-                       pass_fds=() if audit_fd is None else (audit_fd,))
+                       pass_fds=() if audit_fd is None else (audit_fd,),
+                       env={**os.environ, "MPLBACKEND": "Agg"})
     except subprocess.TimeoutExpired:
         _write_json(work / "out" / "calls_timeout.json", {"timeout": job["calls_timeout"]})
     audit.check_disk()

@@ -137,7 +137,9 @@ def environment(work):
     venv_bin = str(python().parent)
     return {
         "PATH": f"{venv_bin}:/usr/local/bin:/usr/bin:/bin",
-        "HOME": "/tmp/home", "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(Path(work) / ".mpl"),
+        # the kernel draws figures into the executed notebook; phase B sets Agg for itself
+        "HOME": "/tmp/home", "MPLBACKEND": "module://matplotlib_inline.backend_inline",
+        "MPLCONFIGDIR": str(Path(work) / ".mpl"),
         "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
         "JUPYTER_DATA_DIR": "/tmp/jupyter-data", "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",

@@ -14,8 +14,11 @@ its points):
 - its visible part (the code students see) is re-run here, in the grader,
   with every call of a graded function replaced by the value the student's
   function returned for that call in the sandbox (recorded in call order);
-- score = points when every hidden case passes and the replayed visible part
-  passes, else 0. A cell without hidden cases is scored on the visible replay.
+- score = points when every hidden case passes, else 0: the hidden cases call
+  the reference versions of the other graded functions a function uses, and the
+  visible tests the student's own, so scoring on the visible part too would
+  charge one bug twice. A cell without hidden cases is scored on the visible
+  replay. The visible replay's result is still reported, and flags tampering.
 
 Flags:
 - tampered: the notebook claimed a test cell passed (it ran without error in
@@ -502,7 +505,10 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
                     if not functions[fn]["results"][i][0]]
         visible, visible_message = replay_visible(spec, cell, bundle)
         claim = _mapping(kernel.get("cells")).get(cell.grade_id, "not-run")
-        ok = all(passed) and (visible == "pass" or (visible == "unavailable" and hidden))
+        # the points come from the hidden cases, which call the reference versions of the other
+        # graded functions a function uses: the visible tests call the student's own, so a bug
+        # in conv_output_size would cost im2col's points too
+        ok = all(passed) if hidden else visible == "pass"
         cells[cell.grade_id] = {
             "points": cell.points, "score": cell.points if ok else 0.0,
             "functions": sorted(cell.cases), "hidden_passed": sum(passed), "hidden_total": len(passed),
@@ -561,6 +567,13 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
         crashed = crashed or "hit the limit on processes (fork failed)"
     if crashed and "memory" not in flags:
         flags["crashed"] = crashed
+    syntax = [e for e in _list(calls.get("cell_errors")) if isinstance(e, dict)
+              and e.get("ename") in ("SyntaxError", "IndentationError", "TabError")]
+    if syntax:
+        flags["syntax-error"] = "; ".join(
+            (f"answer cell {e['grade_id']!r}" if isinstance(e.get("grade_id"), str)
+             else f"cell {e.get('cell')}") + f" has a syntax error (line {e.get('lineno')}: "
+            f"{str(e.get('text') or e.get('evalue'))[:120]})" for e in syntax[:3])
     for fn, data in functions.items():
         results = data["results"]
         failing = [m for ok, m in results if not ok]

@@ -53,6 +53,8 @@ pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewra
 def tree_hash(folder):
     digest = hashlib.sha256()
     for path in sorted(Path(folder).rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
         digest.update(str(path.relative_to(folder)).encode())
         if path.is_file() and not path.is_symlink():
             digest.update(path.read_bytes())

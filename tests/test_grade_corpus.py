@@ -109,3 +109,18 @@ def test_bug_costs_hidden_cases_only_where_it_is(assignment, variant, tmp_path_f
         for gid, cell in result["cells"].items():
             if not touched & set(cell["functions"]):
                 assert cell["hidden_passed"] == cell["hidden_total"], (gid, explain(row))
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
+def test_bug_costs_points_only_where_it_is(assignment, variant, tmp_path_factory):
+    """One bug costs once: a cell that grades only functions the bug leaves alone keeps its
+    points, although its visible test calls the student's buggy function (a callee bug such as
+    conv_output_size rounding up, with a correct im2col)."""
+    row = graded(assignment, tmp_path_factory)[variant.stem]
+    touched = {node.name for node in ast.parse(variant.read_text()).body
+               if isinstance(node, ast.FunctionDef)}
+    for result in row.notebooks.values():
+        for gid, cell in result["cells"].items():
+            if not touched & set(cell["functions"]):
+                assert cell["score"] == cell["points"], (gid, explain(row))

@@ -1,0 +1,106 @@
+"""One student's feedback page: their notebook as executed, rendered by nbconvert, with the
+grade on top and a result box under each test cell.
+
+The notebook is the one the sandbox executed: every cell in order, with outputs and
+figures, test cells in their released (visible) form. Anything between hidden-test
+markers is cut out as a second guard, and what the student's code put in the page
+(markdown, HTML outputs) is sanitised; the boxes and the header are the grader's own.
+"""
+
+import copy
+import html
+import re
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors.sanitize import SanitizeHTML
+
+from .intake import nbgrader_meta
+from .trusted import HIDDEN_BEGIN, HIDDEN_END
+
+TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1",
+        "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span",
+        "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "ul"]
+ATTRIBUTES = {"*": ["class", "title"], "a": ["href"], "img": ["src", "alt", "width", "height"],
+              "td": ["align"], "th": ["align"]}
+STYLE = """<style>.cnn-header{border:2px solid #888;padding:.6em 1em;margin:1em 0;font-size:1.1em}
+.cnn-box{border:1px solid #ccc;border-left:6px solid;padding:.5em .8em;margin:.4em 0;
+font-family:sans-serif}.cnn-pass{border-left-color:#2a2;background:#efe}
+.cnn-fail{border-left-color:#c22;background:#fee}.cnn-flag{color:#a00}
+.cnn-box ul{margin:.3em 0}</style>"""
+
+
+def strip_hidden(source):
+    while HIDDEN_BEGIN in source:
+        before, rest = source.split(HIDDEN_BEGIN, 1)
+        source = before + (rest.split(HIDDEN_END, 1)[1] if HIDDEN_END in rest else "")
+    return source
+
+
+def box_lines(cell):
+    """(headline, [detail lines]) of a test cell's result, as plain text."""
+    headline = f"{cell['score']:g} / {cell['points']:g} points"
+    details = []
+    if cell["visible"] == "fail":
+        details.append(f"visible test: {cell['visible_message']}")
+    elif cell["visible"] == "not-run":
+        details.append("visible test: did not run")
+    if cell["hidden_total"]:
+        details.append(f"hidden cases passed: {cell['hidden_passed']} of {cell['hidden_total']}")
+    details += cell["messages"][:3]
+    return headline, details
+
+
+def _box_html(gid, cell):
+    headline, details = box_lines(cell)
+    kind = "cnn-pass" if cell["score"] == cell["points"] else "cnn-fail"
+    items = "".join(f"<li>{html.escape(d)}</li>" for d in details)
+    return (f"<div class='cnn-box {kind}' data-grade-id='{html.escape(gid)}'><b>{html.escape(gid)}: "
+            f"{html.escape(headline)}</b>" + (f"<ul>{items}</ul>" if items else "") + "</div>")
+
+
+def _box_output(gid, cell):
+    headline, details = box_lines(cell)
+    return nbformat.v4.new_output("display_data", data={
+        "text/html": _box_html(gid, cell),
+        "text/plain": "\n".join([f"{gid}: {headline}", *details])})
+
+
+def _header(spec, row):
+    flags = "".join(f"<li class=cnn-flag><b>{html.escape(flag)}</b>: {html.escape(why)}</li>"
+                    for flag, why in sorted(row.flags.items()))
+    return (f"{STYLE}<div class=cnn-header><h1>{html.escape(spec.assignment)} — "
+            f"{html.escape(row.student)}</h1><p><b>Score: {row.score:g} / {row.max_score:g}</b></p>"
+            + (f"<ul>{flags}</ul>" if flags else "") + "</div>")
+
+
+def notebook(spec, row):
+    """The notebook the page shows: the executed notebooks of `row`, sanitised, hidden parts
+    cut out, a box under each test cell (the boxes alone where nothing was executed)."""
+    sanitize = SanitizeHTML(tags=TAGS, attributes=ATTRIBUTES)
+    page = nbformat.v4.new_notebook()
+    for name, result in row.notebooks.items():
+        executed = row.executed.get(name)
+        if len(row.notebooks) > 1:
+            page.cells.append(nbformat.v4.new_markdown_cell(f"## {name}"))
+        if executed is None:
+            holder = nbformat.v4.new_code_cell("# your notebook did not run to the end; the results:")
+            holder.outputs = [_box_output(gid, cell) for gid, cell in result["cells"].items()]
+            page.cells.append(holder)
+            continue
+        nb, _ = sanitize.preprocess(copy.deepcopy(executed), {})
+        for cell in nb.cells:
+            cell.source = strip_hidden(cell.source)
+            gid = nbgrader_meta(cell).get("grade_id")
+            if cell.cell_type == "code" and gid in result["cells"]:
+                cell.outputs.append(_box_output(gid, result["cells"][gid]))
+            page.cells.append(cell)
+    return page
+
+
+def render(spec, row):
+    """The page's HTML."""
+    exporter = HTMLExporter(template_name="lab")
+    body, _ = exporter.from_notebook_node(
+        notebook(spec, row), resources={"metadata": {"name": f"{spec.assignment}: {row.student}"}})
+    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _header(spec, row), body, count=1)
