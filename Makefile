@@ -6,7 +6,22 @@ export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test build lab bench
+.PHONY: demo test build lab bench system
+
+# Debian packages, installed only when missing: bubblewrap (the grader's OS sandbox) and
+# chromium (the feedback page's browser test)
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+system:
+	@missing=""; \
+	command -v bwrap >/dev/null 2>&1 || missing="$$missing bubblewrap"; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	if [ -n "$$missing" ] && command -v apt-get >/dev/null 2>&1; then \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
+	elif [ -n "$$missing" ]; then \
+		echo "warning: install$$missing with your system's package manager"; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || python3 -m venv $(VENV)
@@ -17,10 +32,10 @@ $(TEST_STAMP): $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test,torch]'
 	touch $@
 
-demo: $(STAMP)
+demo: system $(STAMP)
 	cnn-course demo
 
-test: $(TEST_STAMP)
+test: system $(TEST_STAMP)
 	python -m pytest -n 2 --dist loadgroup
 
 build: $(STAMP)

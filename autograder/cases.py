@@ -60,6 +60,18 @@ class Check:
     compare: Callable
     cases: Callable[[], list]
     uses: dict = field(default_factory=dict)
+    own: frozenset = frozenset()     # the functions graded in the same assignment
+
+
+LOADED = "__cnn_loaded_from__"       # course.notebook_import's mark on a loaded function
+
+
+def replaceable(name, current, own):
+    """True when the grader may put a reference in place of `current`, what the student's
+    namespace holds under `name`: nothing, a function graded in this same assignment, or a
+    function loaded from an earlier notebook. A helper the student wrote under that name (with
+    another signature or column order) stays theirs."""
+    return current is None or name in own or getattr(current, LOADED, None) is not None
 
 
 def compare_int(actual, expected, what, case):
@@ -84,9 +96,13 @@ def compare_tuple(*names):
 
 
 @contextlib.contextmanager
-def _references_in_place_of(fn, uses):
-    """Let `fn` see the reference versions of the functions it calls by global name."""
+def _references_in_place_of(fn, uses, own=frozenset()):
+    """Let `fn` see the reference versions of the functions it calls by global name (where
+    `replaceable`)."""
     namespace = getattr(fn, "__globals__", None)
+    if namespace is not None:
+        uses = {name: ref for name, ref in uses.items()
+                if replaceable(name, namespace.get(name), own)}
     if namespace is None or not uses:
         yield
         return
@@ -102,7 +118,7 @@ def _references_in_place_of(fn, uses):
                 namespace.pop(name, None)
 
 
-def call(fn, case, uses=None):
+def call(fn, case, uses=None, own=frozenset()):
     """Call `fn` on fresh copies of the case's inputs; a crash becomes a sentence."""
     args = tuple(fresh_input(a, case.readonly) for a in case.args)
     kwargs = {k: fresh_input(v, case.readonly) for k, v in case.kwargs.items()}
@@ -111,7 +127,7 @@ def call(fn, case, uses=None):
         case.before()
     try:
         # a warning would reach stderr and fail the test cell under nbgrader: make it an error here too
-        with _references_in_place_of(fn, uses or {}), \
+        with _references_in_place_of(fn, uses or {}, own), \
                 np.errstate(over="raise", divide="raise", invalid="raise"):
             return fn(*args, **kwargs)
     except NotImplementedError:
@@ -142,7 +158,7 @@ def failures(check, fn, group=None):
         if group is not None and case.group != group:
             continue
         try:
-            actual = call(fn, case, check.uses)
+            actual = call(fn, case, check.uses, check.own)
             check.compare(actual, expected_output(check, case), case.name, case)
         except AssertionError as error:
             messages.append(str(error))

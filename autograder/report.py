@@ -111,6 +111,10 @@ def summary(spec, rows, out):
     flagged = Counter(f for row in rows for f in row.flags)
     if flagged:
         lines.append("flags: " + ", ".join(f"{f} ×{n}" for f, n in sorted(flagged.items())))
+    frequent = common_mistakes(rows)
+    if frequent:
+        lines.append("most frequent mistakes (what to re-teach), by the hint of the failing cases:")
+        lines += [f"  {n:>3} student(s)  {fn}: {hint}" for (fn, hint), n in frequent]
     try:
         _plot(rows, rates, spec, Path(out) / "summary.png")
         lines.append(f"written to {out}/ (grades.csv, scores_by_function.csv, feedback/, summary.png)")
@@ -119,49 +123,65 @@ def summary(spec, rows, out):
     return "\n".join(lines)
 
 
+def common_mistakes(rows, most=5):
+    """[((function, hint), students)] for the hints of failing cases, most students first."""
+    counts = Counter()
+    for row in rows:
+        counts.update({(fn, hint) for r in row.notebooks.values()
+                       for fn, data in r["functions"].items() for hint, _ in data.get("hints", [])})
+    return counts.most_common(most)
+
+
 def _plot(rows, rates, spec, path):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 3.5))
     left.hist([row.score for row in rows], bins=max(1, int(spec.max_score) + 1),
               range=(-0.5, spec.max_score + 0.5), color="tab:blue")
     left.set_xlabel("score")
     left.set_ylabel("students")
-    left.set_title("score distribution")
+    left.yaxis.set_major_locator(MaxNLocator(integer=True))
+    left.set_title(f"{spec.assignment}: score distribution")
     right.barh(list(rates), [100 * r for r in rates.values()], color="tab:green")
     right.set_xlim(0, 100)
     right.set_xlabel("% of students passing every hidden case")
-    right.set_title("pass rate per function")
+    right.set_title(f"{spec.assignment}: pass rate per function")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)
 
 
 def check_table(spec, row):
-    """(everything passed, text): one row per function, for `cnn-course check`."""
+    """(everything passed, text): one row per function, for `cnn-course check`, then each
+    failing function's distinct hints in full."""
     scores = function_scores(spec, row)
-    first = {}
+    first, hints = {}, {}
     for result in row.notebooks.values():
         for fn, data in result["functions"].items():
-            first[fn] = (data["first_failure"], data["hint"])
+            first[fn] = data["first_failure"]
+            hints[fn] = [h for h, _ in data.get("hints", [])]
         for gid, cell in result["cells"].items():
             if cell["visible"] == "fail":
                 for fn in cell["functions"]:
-                    first.setdefault(fn, ("", ""))
-                    if not first[fn][0]:
-                        first[fn] = (f"visible test {gid}: {cell['visible_message']}", "")
+                    if not first.get(fn):
+                        first[fn] = f"visible test {gid}: {cell['visible_message']}"
     lines = [["function", "result", "points", "first failing case"]]
     ok = not row.flags or set(row.flags) <= {"renamed-notebook", "giant-output"}
+    notes = []
     for fn, (score, top, passed, total) in scores.items():
         good = score == top and passed == total
         ok = ok and good
-        message, hint = first.get(fn, ("", ""))
-        text = "" if good else (message[:160] + (f" — hint: {hint}" if hint and hint not in message else ""))
-        lines.append([fn, "pass" if good else "FAIL", f"{score:g}/{top:g}", text])
+        lines.append([fn, "pass" if good else "FAIL", f"{score:g}/{top:g}",
+                      "" if good else first.get(fn, "")])
+        if not good and hints.get(fn):
+            notes.append(f"{fn}: " + ("hint" if len(hints[fn]) == 1 else "hints") + ":")
+            notes += [f"  - {hint}" for hint in hints[fn]]
     widths = [max(len(line[i]) for line in lines) for i in range(3)]
     table = "\n".join("  ".join([*(c.ljust(w) for c, w in zip(line[:3], widths)), line[3]]).rstrip()
                       for line in lines)
+    table += "".join(f"\n{note}" for note in notes)
     table += f"\ntotal: {row.score:g}/{row.max_score:g}"
     for flag, why in sorted(row.flags.items()):
         table += f"\nflag {flag}: {why}"

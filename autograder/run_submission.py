@@ -497,7 +497,11 @@ def phase_b(job_dir, work, job, audit):
     for name in job["calls"]:
         fn = namespace.get(name)
         timed_out = False
-        saved = {used: namespace[used] for used in substitutes.get(name, {}) if used in namespace}
+        # a reference stands in for a name only where the student did not write their own helper
+        uses = {used: ref for used, ref in substitutes.get(name, {}).items()
+                if namespace.get(used) is None or used in job["functions"]
+                or getattr(namespace.get(used), "__cnn_loaded_from__", None) is not None}
+        saved = {used: namespace[used] for used in uses if used in namespace}
         for i, spec in enumerate(job["cases"].get(name, [])):
             folder = out / "calls" / name
             inputs = load(job_dir / "inputs" / name)
@@ -507,7 +511,7 @@ def phase_b(job_dir, work, job, audit):
                 continue
             log = []
             namespace.update({used: _logging(used, ref, log, folder, i) if used in spec.get("log", ())
-                              else ref for used, ref in substitutes.get(name, {}).items()})
+                              else ref for used, ref in uses.items()})
             try:
                 args = [fresh_input(decode(a, inputs), spec["readonly"]) for a in spec["args"]]
                 kwargs = {k: fresh_input(decode(v, inputs), spec["readonly"])
@@ -526,7 +530,7 @@ def phase_b(job_dir, work, job, audit):
             if spec.get("log"):
                 _write_json(folder / f"{i}.log.json", log)
             _write_json(folder / f"{i}.json", record)
-        for used in substitutes.get(name, {}):
+        for used in uses:
             namespace.pop(used, None)
         namespace.update(saved)
         audit.check_disk()

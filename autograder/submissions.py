@@ -3,7 +3,8 @@
 A variant is a Python file of top-level functions; each function whose name is
 the grade_id of an answer cell replaces that cell, and every other answer cell
 gets the reference solution from source/. Other top-level code in the file
-(imports, helpers) goes in front of the first replaced cell.
+(imports, helpers, functions that are not answer cells, such as a student's own
+`im2col` in 02) goes in front of the first replaced cell.
 """
 
 import ast
@@ -63,6 +64,12 @@ def filled_with_solutions(root, assignment, variant=None):
         answers[source.name] = solution_sources(source)
     if variant is not None:
         replaced = variant_sources(variant)
+        ids = {grade_id for per_notebook in answers.values() for grade_id in per_notebook}
+        helpers = [code for name, code in replaced.items() if name not in ids]
+        replaced = {name: code for name, code in replaced.items() if name in ids}
+        if helpers and replaced:
+            first = next(iter(replaced))
+            replaced[first] = "\n\n".join(helpers + [replaced[first]])
         for per_notebook in answers.values():
             for grade_id in set(replaced) & set(per_notebook):
                 per_notebook[grade_id] = replaced[grade_id]

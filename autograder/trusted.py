@@ -481,6 +481,20 @@ def _input_independent(spec, bundle, failing):
     return len(prints) >= 2 and len(set(prints)) <= max(1, len(prints) // 4)
 
 
+SWEEPS = ("shape", "shapes", "sweep")
+
+
+def failing_hints(cases, results, most=3):
+    """[(hint, first message with that hint)] of the failing cases, distinct hints only: the
+    targeted cases' first (ties, overlap, pad 0, dtype), the sweeps of shapes last, because a
+    targeted case names the bug and a sweep only shows that something is off."""
+    found = {}
+    for case, (ok, message) in sorted(zip(cases, results), key=lambda cr: cr[0].group in SWEEPS):
+        if not ok and case.hint and case.hint not in found:
+            found[case.hint] = message
+    return list(found.items())[:most]
+
+
 def _mapping(value):
     return value if isinstance(value, dict) else {}
 
@@ -580,7 +594,8 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
         first = next((i for i, (ok, _) in enumerate(results) if not ok), None)
         data.update(passed=sum(ok for ok, _ in results), total=len(results),
                     first_failure=failing[0] if failing else "",
-                    hint=spec.cases[fn][first].hint if first is not None else "")
+                    hint=spec.cases[fn][first].hint if first is not None else "",
+                    hints=failing_hints(spec.cases[fn], results))
         del data["results"]
     return {"cells": cells, "functions": functions, "flags": flags, "notes": notes,
             "seconds": getattr(outcome, "seconds", None)}

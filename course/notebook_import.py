@@ -65,7 +65,20 @@ def _references(assignment, names):
                                   f"({error})") from None
     print(f"grading: no ../{assignment} notebook here, so {', '.join(names)} are the "
           "reference versions (each assignment is graded on its own)")
-    return functions
+    return [_mark(fn, assignment) for fn in functions]
+
+
+LOADED = "__cnn_loaded_from__"
+
+
+def _mark(fn, assignment):
+    """Tag a function as loaded from an earlier notebook: the grader may put its reference in
+    place of such a name, never in place of a helper of the same name that the student wrote."""
+    try:
+        setattr(fn, LOADED, assignment)
+    except (AttributeError, TypeError):
+        pass
+    return fn
 
 
 def _is_loader_statement(node):
@@ -161,7 +174,7 @@ def _load(path, assignment, names):
             raise NotebookImportError(f"running cell {label} of {shown} raised "
                                       f"{type(error).__name__}: {error} — fix it in {assignment} "
                                       "(answer cells should only define functions)") from None
-    return [namespace[name] for name in names]
+    return [_mark(namespace[name], assignment) for name in names]
 
 
 def load_functions(assignment, *names):

@@ -131,3 +131,14 @@ def test_an_overflow_is_named():
     namespace, _ = namespace_with(ASSIGNMENT, corpus_file("bug_softmax_no_max_shift"))
     with pytest.raises(AssertionError, match="NumPy reports overflow encountered in exp"):
         verify("softmax", namespace["softmax"], "stability")
+
+
+def test_each_cell_checks_what_it_is_named_for():
+    """A loss off by a relative 2e-6 with an exact dz fails the loss's cases, not dz's."""
+    def slightly_off(z, y):
+        loss, dz = ref_cross_entropy_loss(z, y)
+        return loss * (1 + 2e-6), dz
+
+    check = CHECKS["cross_entropy_loss"]
+    assert failures(check, slightly_off, "values")
+    assert not failures(check, slightly_off, "gradient")
