@@ -8,6 +8,7 @@ later, outside it on arrays the student's code produced.
 """
 
 import contextlib
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -64,6 +65,11 @@ class Check:
 
 
 LOADED = "__cnn_loaded_from__"       # course.notebook_import's mark on a loaded function
+
+
+def assignment_checks(checks):
+    """An assignment's {name: Check}, each knowing the functions graded beside it (`own`)."""
+    return {name: dataclasses.replace(check, own=frozenset(checks)) for name, check in checks.items()}
 
 
 def replaceable(name, current, own):

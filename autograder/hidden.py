@@ -1,6 +1,5 @@
 """The entry point of the hidden test cells: `verify("im2col", im2col, "values")`."""
 
-import dataclasses
 import importlib
 
 from .cases import failures, summary
@@ -19,8 +18,7 @@ def checks():
             if error.name != f"autograder.checks.{module}":
                 raise
             continue
-        found.update({name: dataclasses.replace(check, own=frozenset(registered))
-                      for name, check in registered.items()})
+        found.update(registered)
     return found
 
 

@@ -43,7 +43,6 @@ reference of a function it computes.
 
 import ast
 import contextlib
-import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -54,8 +53,8 @@ import numpy as np
 
 from .cases import expected_output
 from .intake import _ids
-from .stream import audit_notes
 from .run_submission import Opaque, decode, encode
+from .stream import audit_notes
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 FORBIDDEN = ("torch", "tensorflow", "jax", "jaxlib", "keras", "scipy.signal", "scipy.ndimage",

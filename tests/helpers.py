@@ -1,5 +1,9 @@
 """Shared by the tests: the configured assignments and their corpora."""
 
+import hashlib
+import shutil
+import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from autograder.course_root import assignments, load_config
@@ -26,8 +30,36 @@ def namespace_with(assignment, variant=None):
     answers = {}
     for notebook in source_notebooks(assignment):
         answers.update(solution_sources(notebook))
+    helpers = []
     if variant is not None:
-        answers.update({k: v for k, v in variant_sources(variant).items() if k in answers})
-    for code in answers.values():
+        mine = variant_sources(variant)
+        helpers = [code for name, code in mine.items() if name not in answers]
+        answers.update({k: v for k, v in mine.items() if k in answers})
+    # a variant's functions that are not answers (its own im2col in 02) are helpers in its cells
+    for code in [*answers.values(), *helpers]:
         exec(compile(code, "<answer>", "exec"), namespace)
     return namespace, answers
+
+
+def tree_hash(folder):
+    """One hash of a folder's names and file contents (links and caches not followed)."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(folder).rglob("*")):
+        if "__pycache__" in path.parts:
+            continue
+        digest.update(str(path.relative_to(folder)).encode())
+        if path.is_file() and not path.is_symlink():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@contextmanager
+def folder_elsewhere(prefix):
+    """A folder outside /tmp, the course and home (an instructor's other files): a sandbox
+    must not show it either."""
+    folder = Path(tempfile.mkdtemp(prefix=prefix, dir="/var/tmp"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder)

@@ -63,9 +63,25 @@ def test_hidden_cases_use_the_reference_im2col_not_the_students(name):
 
     def broken(*args, **kwargs):
         raise AssertionError("the student's own im2col/col2im was called")
+    # as load_functions("01_im2col", ...) marks what it loads (the student's own 01 functions)
+    broken.__cnn_loaded_from__ = "01_im2col"
     namespace.update(conv_output_size=broken, im2col=broken, col2im=broken)
     assert failures(CHECKS[name], namespace[name]) == []
     assert namespace["im2col"] is broken, "the student's function was not put back"
+
+
+@pytest.mark.parametrize("name", sorted(CHECKS))
+def test_a_helper_of_the_students_own_under_the_same_name_stays_theirs(name):
+    """An im2col the student wrote in 02 (not loaded from 01) is theirs: no reference replaces it."""
+    namespace, _ = namespace_with(ASSIGNMENT)
+    calls = []
+
+    def own_im2col(*args, **kwargs):
+        calls.append(args)
+        raise RuntimeError("own helper")
+    namespace.update(im2col=own_im2col, col2im=own_im2col)
+    assert failures(CHECKS[name], namespace[name])
+    assert calls
 
 
 def test_corpus_covers_both_functions():

@@ -10,13 +10,11 @@ were, no process or cgroup left behind, and full marks for the honest classmates
 """
 
 import csv
-import hashlib
 import json
 import os
 import re
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -28,7 +26,7 @@ from autograder.nbgrader_grade import scratch_course
 from autograder.sandbox import Limits
 from autograder.submissions import fill, filled_with_solutions, solution_sources
 
-from helpers import ROOT
+from helpers import ROOT, folder_elsewhere, tree_hash
 
 ASSIGNMENT = "01_im2col"
 ATTACKS = ROOT / "tests" / "hostile" / "boundary"
@@ -48,17 +46,6 @@ MALFORMED = ("deep_notebook", "fifo_notebook", "linked_notebook", "folder_notebo
 LIMITS = Limits(wall=150, cell=15, call=5, memory_mb=1536, disk_mb=256, tmp_mb=64)
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
-
-
-def tree_hash(folder):
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if "__pycache__" in path.parts:
-            continue
-        digest.update(str(path.relative_to(folder)).encode())
-        if path.is_file() and not path.is_symlink():
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
 
 
 def bin_listing(folder):
@@ -138,11 +125,8 @@ def _children_of_this_process():
 
 @pytest.fixture(scope="module")
 def elsewhere():
-    """A folder outside /tmp, the course and home: the sandbox must not show it either."""
-    folder = Path(tempfile.mkdtemp(prefix="cnn-boundary-", dir="/var/tmp"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
+    with folder_elsewhere("cnn-boundary-") as folder:
+        yield folder
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["jobs1", "jobs2"])

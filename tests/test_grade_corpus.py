@@ -11,9 +11,9 @@ course.notebook_import substitutes while CNN_COURSE_GRADING is set.
 - the release gets 0;
 - every bug_ loses points and is neither `tampered` nor `hard-coded`: an honest
   bug is not cheating;
-- a bug costs hidden cases only of the functions it touches: the functions that
-  call a buggy one of the same assignment run on the references (the second
-  sandboxed run), as the in-notebook checks do.
+- a bug costs hidden cases and points only of the functions it touches: the
+  functions that call a buggy one of the same assignment run on the references
+  (the second sandboxed run), as the in-notebook checks do.
 """
 
 import ast
@@ -101,7 +101,12 @@ def test_bug_loses_points_and_is_not_called_cheating(assignment, variant, tmp_pa
 
 @pytest.mark.parametrize("assignment,variant",
                          [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
-def test_bug_costs_hidden_cases_only_where_it_is(assignment, variant, tmp_path_factory):
+def test_bug_costs_only_where_it_is(assignment, variant, tmp_path_factory):
+    """One bug costs once: a cell that grades only functions the bug leaves alone passes every
+    hidden case and keeps its points, although its visible test calls the student's buggy
+    function (a callee bug such as conv_output_size rounding up, with a correct im2col): the
+    functions that call a buggy one of the same assignment run on the references (the second
+    sandboxed run), as the in-notebook checks do."""
     row = graded(assignment, tmp_path_factory)[variant.stem]
     touched = {node.name for node in ast.parse(variant.read_text()).body
                if isinstance(node, ast.FunctionDef)}
@@ -109,18 +114,4 @@ def test_bug_costs_hidden_cases_only_where_it_is(assignment, variant, tmp_path_f
         for gid, cell in result["cells"].items():
             if not touched & set(cell["functions"]):
                 assert cell["hidden_passed"] == cell["hidden_total"], (gid, explain(row))
-
-
-@pytest.mark.parametrize("assignment,variant",
-                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
-def test_bug_costs_points_only_where_it_is(assignment, variant, tmp_path_factory):
-    """One bug costs once: a cell that grades only functions the bug leaves alone keeps its
-    points, although its visible test calls the student's buggy function (a callee bug such as
-    conv_output_size rounding up, with a correct im2col)."""
-    row = graded(assignment, tmp_path_factory)[variant.stem]
-    touched = {node.name for node in ast.parse(variant.read_text()).body
-               if isinstance(node, ast.FunctionDef)}
-    for result in row.notebooks.values():
-        for gid, cell in result["cells"].items():
-            if not touched & set(cell["functions"]):
                 assert cell["score"] == cell["points"], (gid, explain(row))

@@ -9,11 +9,9 @@ sentinel beside the course, the gradebook and source/ untouched.
 """
 
 import csv
-import hashlib
 import json
 import shutil
 import sqlite3
-import tempfile
 from pathlib import Path
 
 import nbformat
@@ -24,7 +22,7 @@ from autograder.nbgrader_grade import scratch_course
 from autograder.sandbox import Limits
 from autograder.submissions import fill, filled_with_solutions
 
-from helpers import ROOT
+from helpers import ROOT, folder_elsewhere, tree_hash
 
 ASSIGNMENT = "01_im2col"
 HOSTILE = ROOT / "tests" / "hostile" / ASSIGNMENT
@@ -50,14 +48,6 @@ BAD_INPUT = {
 }
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
-
-
-def tree_hash(folder):
-    digest = hashlib.sha256()
-    for path in sorted(Path(folder).rglob("*")):
-        if path.is_file():
-            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _notebook(course, answers, target):
@@ -117,11 +107,8 @@ def build_batch(tmp, elsewhere):
 
 @pytest.fixture(scope="module")
 def elsewhere():
-    """A folder outside /tmp, the course and home: the sandbox must not show it either."""
-    folder = Path(tempfile.mkdtemp(prefix="cnn-hostile-", dir="/var/tmp"))
-    folder.chmod(0o755)
-    yield folder
-    shutil.rmtree(folder)
+    with folder_elsewhere("cnn-hostile-") as folder:
+        yield folder
 
 
 @pytest.fixture(scope="module")

@@ -21,7 +21,7 @@ import numpy as np
 from course.feedback import check_array, check_scalar, describe
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check
+from ..cases import Case, Check, assignment_checks
 from ..dependencies.cnn import (PARAM_NAMES, ref_evaluate, ref_init_params, ref_model_forward,
                                ref_model_loss_and_grads, ref_sgd_momentum_update)
 from ..reference_layers import LAYERS
@@ -391,10 +391,10 @@ def _train_cases():
 
 MODEL_USES = dict(LAYERS)
 
-CHECKS = {
+CHECKS = assignment_checks({
     "model_forward": Check(ref_model_forward, compare_scores, _forward_cases, uses=MODEL_USES),
     "model_loss_and_grads": Check(ref_model_loss_and_grads, compare_loss_and_grads,
                                   _loss_and_grads_cases, uses=MODEL_USES),
     "sgd_momentum_update": Check(ref_sgd_momentum_update, compare_update, _update_cases),
     "train": Check(ref_train, compare_train, _train_cases, uses=TRAIN_USES),
-}
+})

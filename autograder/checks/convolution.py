@@ -11,7 +11,7 @@ import numpy as np
 from course.feedback import check_dtype, check_tuple
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, compare_array
+from ..cases import Case, Check, assignment_checks, compare_array
 from .im2col import _padded, ref_col2im, ref_conv_output_size, ref_im2col
 
 USES = {"conv_output_size": ref_conv_output_size, "im2col": ref_im2col, "col2im": ref_col2im}
@@ -228,7 +228,7 @@ def _backward_cases():
     return cases
 
 
-CHECKS = {
+CHECKS = assignment_checks({
     "conv_forward": Check(ref_conv_forward, compare_array, _forward_cases, uses=USES),
     "conv_backward": Check(ref_conv_backward, compare_gradients, _backward_cases, uses=USES),
-}
+})

@@ -10,7 +10,7 @@ import numpy as np
 
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, compare_array, compare_tuple
+from ..cases import Case, Check, assignment_checks, compare_array, compare_tuple
 from ..dependencies.dense import ref_dense_forward, ref_flatten_forward, ref_relu_forward
 
 
@@ -241,7 +241,7 @@ def _dense_backward_cases():
     return cases
 
 
-CHECKS = {
+CHECKS = assignment_checks({
     "relu_forward": Check(ref_relu_forward, compare_array, _relu_forward_cases),
     "relu_backward": Check(ref_relu_backward, compare_array, _relu_backward_cases,
                            uses={"relu_forward": ref_relu_forward}),
@@ -251,4 +251,4 @@ CHECKS = {
     "dense_forward": Check(ref_dense_forward, compare_array, _dense_forward_cases),
     "dense_backward": Check(ref_dense_backward, compare_tuple("dx", "dw", "db"),
                             _dense_backward_cases, uses={"dense_forward": ref_dense_forward}),
-}
+})

@@ -6,7 +6,7 @@ strided solution in the notebook.
 
 import numpy as np
 
-from ..cases import Case, Check, compare_array, compare_int
+from ..cases import Case, Check, assignment_checks, compare_array, compare_int
 from ..dependencies.im2col import ref_conv_output_size
 
 
@@ -149,10 +149,10 @@ def _col2im_cases():
     return cases
 
 
-CHECKS = {
+CHECKS = assignment_checks({
     "conv_output_size": Check(ref_conv_output_size, compare_int, _output_size_cases),
     "im2col": Check(ref_im2col, compare_array, _im2col_cases,
                     uses={"conv_output_size": ref_conv_output_size}),
     "col2im": Check(ref_col2im, compare_array, _col2im_cases,
                     uses={"conv_output_size": ref_conv_output_size}),
-}
+})

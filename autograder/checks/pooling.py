@@ -10,7 +10,7 @@ import numpy as np
 
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, compare_array
+from ..cases import Case, Check, assignment_checks, compare_array
 from ..dependencies.pooling import _output_size, ref_maxpool_forward
 
 
@@ -198,8 +198,8 @@ def _backward_cases():
     return cases
 
 
-CHECKS = {
+CHECKS = assignment_checks({
     "maxpool_forward": Check(ref_maxpool_forward, compare_array, _forward_cases),
     "maxpool_backward": Check(ref_maxpool_backward, compare_array, _backward_cases,
                               uses={"maxpool_forward": ref_maxpool_forward}),
-}
+})

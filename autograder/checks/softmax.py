@@ -10,7 +10,7 @@ import numpy as np
 from course.feedback import check_loss_and_grad
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, compare_array
+from ..cases import Case, Check, assignment_checks, compare_array
 from ..dependencies.softmax import _row_probabilities, ref_softmax
 
 
@@ -176,8 +176,8 @@ def _cross_entropy_cases():
     return cases
 
 
-CHECKS = {
+CHECKS = assignment_checks({
     "softmax": Check(ref_softmax, compare_array, _softmax_cases),
     "cross_entropy_loss": Check(ref_cross_entropy_loss, compare_loss_and_grad,
                                 _cross_entropy_cases, uses={"softmax": ref_softmax}),
-}
+})
