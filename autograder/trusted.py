@@ -109,11 +109,19 @@ def _ids_of(nb):
 
 
 def split_test(source):
-    """(visible part, hidden part) of a test cell's source."""
+    """(visible part, hidden part) of a test cell's source: the cell without its hidden
+    regions, and the regions joined (a cell may have one in front of its visible part)."""
     if HIDDEN_BEGIN not in source:
         return source, ""
-    visible, rest = source.split(HIDDEN_BEGIN, 1)
-    return visible.rstrip() + "\n", rest.split(HIDDEN_END, 1)[0]
+    visible, hidden = [], []
+    rest = source
+    while HIDDEN_BEGIN in rest:
+        before, rest = rest.split(HIDDEN_BEGIN, 1)
+        region, _, rest = rest.partition(HIDDEN_END)
+        visible.append(before)
+        hidden.append(region)
+    visible.append(rest)
+    return "".join(visible).strip("\n") + "\n", "\n".join(hidden)
 
 
 def hidden_calls(code):

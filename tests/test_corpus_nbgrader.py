@@ -2,14 +2,18 @@
 
 Per assignment, one scratch course grades: the reference solutions (full marks
 in every test cell), the untouched release (zero in every test cell), each
-bug_*.py of the corpus (loses points) and each alt_*.py (full marks).
+bug_*.py of the corpus (loses points, and only in the cells of the functions it
+touches) and each alt_*.py (full marks).
 """
+
+import ast
 
 import pytest
 
 from autograder.demo import simulated_submissions
 from autograder.nbgrader_grade import autograde, scratch_course
 from autograder.submissions import fill, filled_with_solutions
+from autograder.trusted import load_spec
 
 from helpers import ASSIGNMENTS, ROOT, corpus
 
@@ -68,3 +72,18 @@ def test_each_correct_alternative_scores_full_marks(assignment, variant, tmp_pat
     cells = graded(assignment, tmp_path_factory)[variant.stem]
     short = {name: s for name, s in cells.items() if s[0] != s[1]}
     assert cells and not short, f"{variant.name} loses points in {short}"
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
+def test_each_bug_costs_only_the_cells_of_what_it_touches(assignment, variant, tmp_path_factory):
+    """One bug costs once under plain nbgrader too: a test cell that grades only functions the
+    bug leaves alone keeps its points, although its visible part calls the buggy function (the
+    cell's hidden prologue makes that the reference for the cell)."""
+    cells = graded(assignment, tmp_path_factory)[variant.stem]
+    touched = {node.name for node in ast.parse(variant.read_text()).body
+               if isinstance(node, ast.FunctionDef)}
+    spec = load_spec(ROOT, assignment)
+    short = {gid: s for gid, s in cells.items()
+             if gid in spec.cells and not touched & set(spec.cells[gid].cases) and s[0] != s[1]}
+    assert not short, f"{variant.name} loses points in cells it does not touch: {short}"
