@@ -17,6 +17,7 @@ from autograder.checks.pooling import (CHECKS, numerical_maxpool_backward, ref_m
                                        ref_maxpool_forward)
 from autograder.hidden import verify
 from autograder.submissions import variant_sources
+from autograder.trusted import split_test
 from course.gradcheck import numerical_gradient, rel_error
 
 from helpers import corpus, namespace_with, source_notebooks
@@ -38,7 +39,7 @@ def _cells():
 
 def _visible_tests():
     """{grade_id: code of the visible part} for every test cell of the notebook."""
-    return {c.metadata["nbgrader"]["grade_id"]: c.source.split("### BEGIN HIDDEN TESTS")[0]
+    return {c.metadata["nbgrader"]["grade_id"]: split_test(c.source)[0]
             for c in _cells() if c.metadata.get("nbgrader", {}).get("grade")}
 
 
