@@ -16,7 +16,7 @@ import numpy as np
 
 from course.feedback import check_array, check_int, check_scalar, check_tuple
 
-from .run_submission import fresh_input
+from .run_submission import fresh_input, replaceable
 
 
 @dataclass
@@ -64,20 +64,9 @@ class Check:
     own: frozenset = frozenset()     # the functions graded in the same assignment
 
 
-LOADED = "__cnn_loaded_from__"       # course.notebook_import's mark on a loaded function
-
-
 def assignment_checks(checks):
     """An assignment's {name: Check}, each knowing the functions graded beside it (`own`)."""
     return {name: dataclasses.replace(check, own=frozenset(checks)) for name, check in checks.items()}
-
-
-def replaceable(name, current, own):
-    """True when the grader may put a reference in place of `current`, what the student's
-    namespace holds under `name`: nothing, a function graded in this same assignment, or a
-    function loaded from an earlier notebook. A helper the student wrote under that name (with
-    another signature or column order) stays theirs."""
-    return current is None or name in own or getattr(current, LOADED, None) is not None
 
 
 def compare_int(actual, expected, what, case):

@@ -16,7 +16,7 @@ from nbconvert import HTMLExporter
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 
 from .intake import nbgrader_meta
-from .trusted import HIDDEN_BEGIN, HIDDEN_END
+from .trusted import split_test
 
 TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1",
         "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "kbd", "li", "ol", "p", "pre", "s", "span",
@@ -28,13 +28,6 @@ STYLE = """<style>.cnn-header{border:2px solid #888;padding:.6em 1em;margin:1em 
 font-family:sans-serif}.cnn-pass{border-left-color:#2a2;background:#efe}
 .cnn-fail{border-left-color:#c22;background:#fee}.cnn-flag{color:#a00}
 .cnn-box ul{margin:.3em 0}</style>"""
-
-
-def strip_hidden(source):
-    while HIDDEN_BEGIN in source:
-        before, rest = source.split(HIDDEN_BEGIN, 1)
-        source = before + (rest.split(HIDDEN_END, 1)[1] if HIDDEN_END in rest else "")
-    return source
 
 
 def box_lines(cell):
@@ -90,7 +83,7 @@ def notebook(spec, row):
             continue
         nb, _ = sanitize.preprocess(copy.deepcopy(executed), {})
         for cell in nb.cells:
-            cell.source = strip_hidden(cell.source)
+            cell.source = split_test(cell.source)[0]
             gid = nbgrader_meta(cell).get("grade_id")
             if cell.cell_type == "code" and gid in result["cells"]:
                 cell.outputs.append(_box_output(gid, result["cells"][gid]))

@@ -299,16 +299,8 @@ class Grader:
                 second, later = self._sandboxed(job / "b", restored, {
                     **job_spec, "calls": runs.second, "substitutes": runs.second_substitutes},
                     slot, runs.second_files, calls_only=True)
-                outcome.seconds += later.seconds
-                outcome.audit += later.audit
-                outcome.results_overflow |= later.results_overflow
-                outcome.task_limit_hit |= later.task_limit_hit
-                outcome.timed_out |= later.timed_out
-                outcome.too_many_processes |= later.too_many_processes
-                prefixes = tuple(f"calls/{fn}/" for fn in runs.second)
-                bundle.records = {n: d for n, d in bundle.records.items() if not n.startswith(prefixes)}
-                bundle.take(second, lambda n: n.startswith(prefixes))
-                bundle.damaged = bundle.damaged or second.damaged
+                outcome.absorb(later)
+                bundle.take(second, tuple(f"calls/{fn}/" for fn in runs.second))
         finally:
             self.slots.put(slot)
             if not os.environ.get("CNN_GRADE_KEEP"):

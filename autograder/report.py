@@ -128,7 +128,7 @@ def common_mistakes(rows, most=5):
     counts = Counter()
     for row in rows:
         counts.update({(fn, hint) for r in row.notebooks.values()
-                       for fn, data in r["functions"].items() for hint, _ in data.get("hints", [])})
+                       for fn, data in r["functions"].items() for hint in data["hints"]})
     return counts.most_common(most)
 
 
@@ -161,7 +161,7 @@ def check_table(spec, row):
     for result in row.notebooks.values():
         for fn, data in result["functions"].items():
             first[fn] = data["first_failure"]
-            hints[fn] = [h for h, _ in data.get("hints", [])]
+            hints[fn] = data["hints"]
         for gid, cell in result["cells"].items():
             if cell["visible"] == "fail":
                 for fn in cell["functions"]:

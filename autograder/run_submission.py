@@ -497,10 +497,8 @@ def phase_b(job_dir, work, job, audit):
     for name in job["calls"]:
         fn = namespace.get(name)
         timed_out = False
-        # a reference stands in for a name only where the student did not write their own helper
         uses = {used: ref for used, ref in substitutes.get(name, {}).items()
-                if namespace.get(used) is None or used in job["functions"]
-                or getattr(namespace.get(used), "__cnn_loaded_from__", None) is not None}
+                if replaceable(used, namespace.get(used), job["functions"])}
         saved = {used: namespace[used] for used in uses if used in namespace}
         for i, spec in enumerate(job["cases"].get(name, [])):
             folder = out / "calls" / name
@@ -547,6 +545,17 @@ def _logging(name, reference, log, folder, case):
                     "kwargs": encode(kwargs, folder, f"{stem}k")})
         return reference(*args, **kwargs)
     return logged
+
+
+LOADED = "__cnn_loaded_from__"       # course.notebook_import's mark on a loaded function
+
+
+def replaceable(name, current, own):
+    """True when the grader may put a reference in place of `current`, what the student's
+    namespace holds under `name`: nothing, a function graded in this same assignment (`own`),
+    or a function loaded from an earlier notebook. A helper the student wrote under that name
+    (with another signature or column order) stays theirs."""
+    return current is None or name in own or getattr(current, LOADED, None) is not None
 
 
 def fresh_input(value, readonly):

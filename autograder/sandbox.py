@@ -40,11 +40,12 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cgroup
 from .course_root import CourseError
+from .run_submission import AUDIT_TAG
 
 MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubblewrap`, "
            "or pass --no-sandbox to grade without one (unsafe)")
@@ -80,9 +81,19 @@ class Outcome:
     stderr: str
     too_many_processes: bool = False
     results: bytes = b""
-    audit: bytes = b""
+    audit: dict = field(default_factory=dict)    # {kind of note: [details]}
     results_overflow: bool = False
     task_limit_hit: bool = False
+
+    def absorb(self, later):
+        """Add a later run of the same submission: its time, notes and limits hit."""
+        self.seconds += later.seconds
+        for kind, details in later.audit.items():
+            self.audit.setdefault(kind, []).extend(details)
+        self.results_overflow |= later.results_overflow
+        self.task_limit_hit |= later.task_limit_hit
+        self.timed_out |= later.timed_out
+        self.too_many_processes |= later.too_many_processes
 
 
 def system_tool(name):
@@ -402,24 +413,24 @@ def _watch(process, limits, started, results_r, audit_r, err_r):
 
 
 class _AuditLines:
-    """The audit pipe's note lines, bounded: each kind of note is kept at least once, so that
-    a flood of text or of invented notes cannot push a real one out."""
+    """The audit pipe's notes (run_submission.Audit), as {kind: [details]}, bounded: each kind
+    is kept at least once, so that a flood of text or of invented notes cannot push a real one
+    out. A note counts wherever it stands: it starts a line of its own."""
 
     def __init__(self, most=1000):
-        self.pending, self.lines, self.kinds, self.most = b"", [], set(), most
+        self.pending, self.notes, self.count, self.most = b"", {}, 0, most
 
     def add(self, chunk):
-        from .run_submission import AUDIT_TAG
         *complete, self.pending = (self.pending + chunk).split(b"\n")
         if len(self.pending) > AUDIT_LINE:
             self.pending = b""
         for line in complete:
             if not line.startswith(AUDIT_TAG) or len(line) > AUDIT_LINE:
                 continue
-            kind = line[len(AUDIT_TAG):].split(b" ", 1)[0]
-            if len(self.lines) < self.most or kind not in self.kinds:
-                self.kinds.add(kind)
-                self.lines.append(line)
+            kind, _, detail = line[len(AUDIT_TAG):].decode(errors="replace").partition(" ")
+            if self.count < self.most or kind not in self.notes:
+                self.count += 1
+                self.notes.setdefault(kind, []).append(detail)
 
     def value(self):
-        return b"\n".join(self.lines) + b"\n"
+        return self.notes

@@ -101,9 +101,11 @@ class Bundle:
             return np.load(io.BytesIO(data), allow_pickle=False)
         return load
 
-    def take(self, other, keep):
-        """Add the records of `other` whose names `keep(name)` accepts (a later run's)."""
-        self.records.update({n: d for n, d in other.records.items() if keep(n)})
+    def take(self, other, prefixes):
+        """The records under `prefixes` from `other` (a later run's) alone, in place of ours."""
+        self.records = {n: d for n, d in self.records.items() if not n.startswith(prefixes)}
+        self.records.update({n: d for n, d in other.records.items() if n.startswith(prefixes)})
+        self.damaged = self.damaged or other.damaged
         self._json.clear()
 
 
@@ -129,12 +131,3 @@ def parse(data):
         at += size
     return Bundle(records)
 
-
-def audit_notes(data):
-    """{kind: [details]} from the audit pipe's lines (see run_submission.Audit). A note counts
-    wherever it stands: nothing written around it can hide it."""
-    from .run_submission import AUDIT_TAG
-    found = {}
-    for match in re.finditer(re.escape(AUDIT_TAG) + rb"([a-z-]+) ?([^\n]{0,200})", data):
-        found.setdefault(match.group(1).decode(), []).append(match.group(2).decode(errors="replace"))
-    return found

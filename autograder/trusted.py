@@ -54,7 +54,6 @@ import numpy as np
 from .cases import expected_output
 from .intake import _ids
 from .run_submission import Opaque, decode, encode
-from .stream import audit_notes
 
 HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 FORBIDDEN = ("torch", "tensorflow", "jax", "jaxlib", "keras", "scipy.signal", "scipy.ndimage",
@@ -492,14 +491,14 @@ SWEEPS = ("shape", "shapes", "sweep")
 
 
 def failing_hints(cases, results, most=3):
-    """[(hint, first message with that hint)] of the failing cases, distinct hints only: the
-    targeted cases' first (ties, overlap, pad 0, dtype), the sweeps of shapes last, because a
-    targeted case names the bug and a sweep only shows that something is off."""
-    found = {}
-    for case, (ok, message) in sorted(zip(cases, results), key=lambda cr: cr[0].group in SWEEPS):
+    """The distinct hints of the failing cases: the targeted cases' first (ties, overlap, pad 0,
+    dtype), the sweeps of shapes last, because a targeted case names the bug and a sweep only
+    shows that something is off."""
+    found = []
+    for case, (ok, _) in sorted(zip(cases, results), key=lambda cr: cr[0].group in SWEEPS):
         if not ok and case.hint and case.hint not in found:
-            found[case.hint] = message
-    return list(found.items())[:most]
+            found.append(case.hint)
+    return found[:most]
 
 
 def _mapping(value):
@@ -511,7 +510,7 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
     stream.Bundle) and the Outcome (see the module docstring)."""
     kernel = _mapping(bundle.json("kernel.json"))
     calls = _mapping(bundle.json("calls_status.json"))
-    audit = audit_notes(getattr(outcome, "audit", b"") or b"")
+    audit = getattr(outcome, "audit", None) or {}
     flags, notes = {}, []
     cells, functions = {}, {}
     for fn in spec.cases:
@@ -598,10 +597,8 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
     for fn, data in functions.items():
         results = data["results"]
         failing = [m for ok, m in results if not ok]
-        first = next((i for i, (ok, _) in enumerate(results) if not ok), None)
         data.update(passed=sum(ok for ok, _ in results), total=len(results),
                     first_failure=failing[0] if failing else "",
-                    hint=spec.cases[fn][first].hint if first is not None else "",
                     hints=failing_hints(spec.cases[fn], results))
         del data["results"]
     return {"cells": cells, "functions": functions, "flags": flags, "notes": notes,
