@@ -266,3 +266,15 @@ def test_the_batch_finishes_with_every_report(batch):
     assert set(batch["rows"]) == students
     assert (out / "summary.png").exists()
     assert len(list((out / "feedback").glob("*/results.json"))) == len(students)
+
+
+def test_gradebook_holds_the_trusted_scores_only(batch):
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{batch['course'] / 'gradebook.db'}", "cnn-from-scratch") as gb:
+        for row in batch["rows"].values():
+            if not row.notebooks:
+                continue
+            grades = [g for nb in gb.find_submission(ASSIGNMENT, row.student).notebooks
+                      for g in nb.grades]
+            assert all(g.manual_score is None for g in grades), row.student
+            assert sum(g.score for g in grades) == row.score, row.student
