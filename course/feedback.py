@@ -5,7 +5,11 @@ student reads the same kind of message everywhere. Every check raises
 `AssertionError` with a message that starts with `what` (the call or case).
 """
 
+import linecache
 import numbers
+import os
+import sysconfig
+import traceback
 
 import numpy as np
 
@@ -23,6 +27,102 @@ def describe(value):
     if isinstance(value, numbers.Number):
         return f"the {type(value).__name__} {value!r}"
     return f"a {type(value).__name__}"
+
+
+def describe_call(fn, args, kwargs):
+    """`im2col(array 2x3x5x7, 3, 3, pad=1)`: a call as a student would write it, arrays by shape."""
+    def short(value):
+        if isinstance(value, np.ndarray):
+            return f"array {'x'.join(map(str, value.shape)) or 'of shape ()'}"
+        if isinstance(value, dict):
+            return f"dict of {', '.join(map(str, value))}" if len(value) <= 6 else "a dict"
+        if callable(value):
+            return getattr(value, "__name__", "a function")
+        text = repr(value)
+        return text if len(text) <= 40 else describe(value)
+    shown = [short(a) for a in args] + [f"{k}={short(v)}" for k, v in kwargs.items()]
+    name = getattr(fn, "__name__", "<lambda>")
+    return f"{'the function' if name == '<lambda>' else name}({', '.join(shown)})"
+
+
+# Where a crash in a graded function usually comes from: the first matching hint wins.
+_CRASH_HINTS = {
+    "im2col": "is the padded image (N, C, H + 2·pad, W + 2·pad), and do OH and OW come from it "
+              "through conv_output_size?",
+    "col2im": "cols has N·OH·OW rows and C·kh·kw columns: reshape it in that order, then add each "
+              "window into a padded image of shape (N, C, H + 2·pad, W + 2·pad) and cut the padding off",
+    "conv_forward": "cols @ w.reshape(F, -1).T has shape (N·OH·OW, F): reshape it to (N, OH, OW, F) "
+                    "and move F to axis 1 with a transpose",
+    "conv_backward": "dout (N, F, OH, OW) becomes (N·OH·OW, F) by moving F last before the reshape; "
+                     "dcols then has the shape of im2col's output",
+    "maxpool_forward": "OH = (H - size) // stride + 1, and window (oh, ow) starts at row oh·stride",
+    "maxpool_backward": "dx has x's shape and dout has the output's: each window sends its "
+                        "dout entry to one position of x",
+    "flatten_backward": "dx is dout reshaped back to x_shape",
+    "dense_forward": "x (N, D) @ w (D, M) + b (M,)",
+    "dense_backward": "dx = dout @ w.T (N, D), dw = x.T @ dout (D, M), db sums dout over the batch (M,)",
+    "softmax": "keepdims=True keeps the row sums (N, 1) so that they broadcast against z (N, K)",
+    "cross_entropy_loss": "y holds N integer labels: pick each row's score with z[np.arange(N), y]",
+}
+_GENERIC_HINTS = (
+    (ValueError, "broadcast", "two arrays on that line have shapes that do not fit together: print "
+                              "their .shape and compare with the shape table"),
+    (ValueError, "not aligned", "the inner sizes of a matrix product disagree: print both shapes"),
+    (ValueError, "matmul", "the inner sizes of a matrix product disagree: print both shapes"),
+    (ValueError, "reshape", "a reshape to a size that does not match the number of elements: "
+                            "print the shape before the reshape"),
+    (IndexError, "", "an index runs past the end of an axis: compare the loop bounds and slices "
+                     "with the output size"),
+    (TypeError, "", "check the arguments and what each call on that line returns"),
+    (NameError, "", "a typo, or a cell above that has not been run yet?"),
+)
+
+
+def _crash_hint(fn, error):
+    name = getattr(fn, "__name__", "")
+    for kind, words, hint in _GENERIC_HINTS:
+        if isinstance(error, kind) and words in str(error):
+            shape_bug = isinstance(error, (ValueError, IndexError))
+            if shape_bug and name in _CRASH_HINTS:
+                return f"{hint}. For {name}: {_CRASH_HINTS[name]}"
+            return hint
+    return _CRASH_HINTS.get(name, "")
+
+
+def _student_line(error):
+    """' (line 7 of im2col: `xp[...] = x`)': the deepest frame outside NumPy and this toolkit."""
+    libraries = tuple({os.path.dirname(os.path.abspath(__file__)), os.path.dirname(np.__file__),
+                       *sysconfig.get_paths().values()})
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        if not os.path.abspath(frame.filename).startswith(libraries):
+            text = (frame.line or linecache.getline(frame.filename, frame.lineno)).strip()
+            code = f": `{text[:100]}`" if text else ""
+            return f" (line {frame.lineno} of {frame.name}{code})"
+    return ""
+
+
+def call(fn, *args, **kwargs):
+    """`fn(*args, **kwargs)`, with a crash turned into a check failure that names the call.
+
+    Visible tests call a student's function through this, so that a crash deep in
+    NumPy reads as a sentence: which call, which exception, which line of the
+    student's function, and the usual cause of that crash in that function.
+    """
+    try:
+        return fn(*args, **kwargs)
+    except NotImplementedError:
+        message = "not written yet (replace `raise NotImplementedError()` with your code)"
+    except AssertionError:
+        raise   # already a check's sentence (a nested call, or the student's own assert)
+    except Exception as error:
+        if isinstance(error, ValueError) and "read-only" in str(error):
+            message = (f"writes into one of its inputs ({error}){_student_line(error)}: work on a "
+                       "copy or build a new array")
+        else:
+            hint = _crash_hint(fn, error)
+            message = (f"raised {type(error).__name__}: {error}{_student_line(error)}"
+                       + (f". Hint: {hint}" if hint else ""))
+    raise AssertionError(f"{describe_call(fn, args, kwargs)}: {message}")
 
 
 def _fail(what, message):
@@ -111,6 +211,17 @@ def check_tuple(actual, expected, names, what, keep_dtype=False, **kwargs):
     for name, got, want in zip(names, actual, expected):
         dtype = np.asarray(want).dtype if keep_dtype else None
         check_array(got, want, f"{what}, {name}", dtype=dtype, **kwargs)
+
+
+def check_arrays(actual, names, what):
+    """`actual` must be a tuple of len(names) arrays; returns it, ready to unpack."""
+    _check_returned(actual, what)
+    if not isinstance(actual, (tuple, list)) or len(actual) != len(names):
+        _fail(what, f"returned {describe(actual)}, expected a tuple ({', '.join(names)})")
+    for name, value in zip(names, actual):
+        if not isinstance(value, np.ndarray):
+            _fail(f"{what}, {name}", f"returned {describe(value)}, expected an array")
+    return tuple(actual)
 
 
 def check_shape(actual, expected_shape, what, hint=""):

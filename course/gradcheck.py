@@ -2,6 +2,8 @@
 
 import numpy as np
 
+from .feedback import call
+
 
 def rel_error(a, b):
     """Largest relative error between two arrays, as in CS231n.
@@ -11,6 +13,18 @@ def rel_error(a, b):
     a = np.asarray(a, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
     return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+
+def _check_output(out, dout):
+    """A forward pass whose output cannot meet dout fails here, as a sentence, not in NumPy."""
+    if out is None:
+        raise AssertionError("numerical_gradient: the function returned None — is the forward "
+                             "function finished, and does it `return`?")
+    shape = np.shape(out)
+    if dout.ndim and shape != dout.shape:
+        raise AssertionError(f"numerical_gradient: the function returned shape {shape}, but the "
+                             f"upstream gradient has shape {dout.shape} — the forward function's "
+                             "output shape is wrong: fix its tests first")
 
 
 def numerical_gradient(f, x, dout, h=1e-5):
@@ -27,6 +41,7 @@ def numerical_gradient(f, x, dout, h=1e-5):
     """
     x = np.array(x, dtype=np.float64)
     dout = np.asarray(dout, dtype=np.float64)
+    _check_output(call(f, x.copy()), dout)
     grad = np.zeros_like(x)
     flat_x, flat_grad = x.reshape(-1), grad.reshape(-1)
     for i in range(flat_x.size):

@@ -16,6 +16,7 @@ there at all, the grader's reference versions stand in for yours.
 import ast
 import builtins
 import importlib
+import linecache
 import os
 import re
 from pathlib import Path
@@ -167,7 +168,10 @@ def _load(path, assignment, names):
     namespace = {"__name__": f"{assignment}_notebook", "__builtins__": builtins}
     for label, code, _ in cells:
         try:
-            exec(compile(code, f"<{shown}, cell {label}>", "exec"), namespace)
+            filename = f"<{shown}, cell {label}>"
+            # a crash message can then quote the line of the earlier notebook, as IPython does
+            linecache.cache[filename] = (len(code), None, code.splitlines(keepends=True), filename)
+            exec(compile(code, filename, "exec"), namespace)
         except NotebookImportError:
             raise
         except Exception as error:

@@ -7,6 +7,7 @@ touches) and each alt_*.py (full marks).
 """
 
 import ast
+import json
 
 import pytest
 
@@ -18,6 +19,7 @@ from autograder.trusted import load_spec
 from helpers import ASSIGNMENTS, ROOT, corpus
 
 _graded = {}
+_courses = {}
 
 
 def graded(assignment, tmp_path_factory):
@@ -32,6 +34,7 @@ def graded(assignment, tmp_path_factory):
             submissions[variant.stem] = [fill(nb, answers[nb.name], tmp / variant.stem / nb.name)
                                          for nb in three["untouched"]]
         _graded[assignment] = autograde(api, assignment, submissions)
+        _courses[assignment] = tmp / "course"
     return _graded[assignment]
 
 
@@ -87,3 +90,27 @@ def test_each_bug_costs_only_the_cells_of_what_it_touches(assignment, variant, t
     short = {gid: s for gid, s in cells.items()
              if gid in spec.cells and not touched & set(spec.cells[gid].cases) and s[0] != s[1]}
     assert not short, f"{variant.name} loses points in cells it does not touch: {short}"
+
+
+def raw_errors(assignment, student):
+    """{grade_id: 'Ename: value'} for test cells whose error is not a check's AssertionError."""
+    found = {}
+    for path in sorted((_courses[assignment] / "autograded" / student / assignment).glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if not meta.get("grade") or meta.get("solution"):
+                continue
+            for output in cell.get("outputs", []):
+                if output.get("output_type") == "error" and output["ename"] != "AssertionError":
+                    found[meta["grade_id"]] = f"{output['ename']}: {output['evalue'][:200]}"
+    return found
+
+
+@pytest.mark.parametrize("assignment,variant",
+                         [by_assignment(a, v) for a in ASSIGNMENTS for v in corpus(a, "bug")])
+def test_each_bug_reaches_the_student_as_a_sentence(assignment, variant, tmp_path_factory):
+    """A crash in a student's function (a broadcast error deep in NumPy, a None unpacked) fails
+    the visible test with the message of the check it broke, never as a raw exception."""
+    graded(assignment, tmp_path_factory)
+    raw = raw_errors(assignment, variant.stem)
+    assert not raw, f"{variant.name}: raw exceptions in {raw}"

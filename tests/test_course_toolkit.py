@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from course.feedback import (check_array, check_dtype, check_int, check_scalar, check_shape,
-                             check_tuple)
+from course.feedback import (call, check_array, check_arrays, check_dtype, check_int, check_scalar,
+                             check_shape, check_tuple)
 from course.gradcheck import numerical_gradient, rel_error
 
 
@@ -83,3 +83,68 @@ def test_check_shape_dtype_and_tuple():
         check_tuple(np.zeros(2), (np.zeros(2), np.zeros(2)), ("dx", "dw"), "backward")
     with pytest.raises(AssertionError, match="backward, dw: returned None"):
         check_tuple((np.zeros(2), None), (np.zeros(2), np.zeros(2)), ("dx", "dw"), "backward")
+
+
+def _pads_only_in_the_output_size(x, kh, kw, stride=1, pad=0):
+    oh = (x.shape[2] + 2 * pad - kh) // stride + 1
+    return np.zeros((oh, 2)) + x[0, 0, :, :2]
+
+
+_pads_only_in_the_output_size.__name__ = "im2col"
+
+
+def _stub(x):
+    raise NotImplementedError()
+
+
+def _writes_into(x):
+    x *= 2
+    return x
+
+
+def test_call_returns_what_the_function_returns():
+    assert call(lambda a, b: a + b, 1, b=2) == 3
+
+
+@pytest.mark.parametrize("fn,args,words", [
+    (_pads_only_in_the_output_size, (np.zeros((2, 3, 5, 7)), 3, 3), [
+        "im2col(array 2x3x5x7, 3, 3, pad=2): raised ValueError", "broadcast",
+        "of _pads_only_in_the_output_size: `return np.zeros((oh, 2)) + x[0, 0, :, :2]`", "padded image"]),
+    (_stub, (1,), ["_stub(1): not written yet", "raise NotImplementedError()"]),
+    (_writes_into, (np.zeros(3),), ["_writes_into(array 3): writes into one of its inputs",
+                                    "work on a copy"]),
+    (lambda: [][1], (), ["the function(): raised IndexError", "index runs past"]),
+])
+def test_call_turns_a_crash_into_a_sentence(fn, args, words):
+    args = tuple(a.copy() if isinstance(a, np.ndarray) else a for a in args)
+    if fn is _writes_into:
+        args[0].setflags(write=False)
+    kwargs = {"pad": 2} if fn is _pads_only_in_the_output_size else {}
+    with pytest.raises(AssertionError) as failure:
+        call(fn, *args, **kwargs)
+    for word in words:
+        assert word in str(failure.value)
+    assert failure.value.__cause__ is None and failure.value.__suppress_context__ is False
+
+
+def test_call_keeps_a_checks_sentence():
+    def checked(x):
+        check_int(x, 3, "inner")
+    with pytest.raises(AssertionError, match="^inner: returned 2, expected 3$"):
+        call(checked, 2)
+
+
+def test_check_arrays_unpacks_or_says_what_came_back():
+    a, b = check_arrays((np.zeros(1), np.ones(2)), ("dx", "dw"), "f()")
+    assert b.shape == (2,)
+    for value, words in ((None, "did you forget `return`"), (1.5, "expected a tuple (dx, dw)"),
+                         ((np.zeros(1), 2.0), "f(), dw: returned the float 2.0")):
+        with pytest.raises(AssertionError, match=words.replace("(", r"\(").replace(")", r"\)")):
+            check_arrays(value, ("dx", "dw"), "f()")
+
+
+def test_numerical_gradient_says_when_the_forward_shape_is_wrong():
+    with pytest.raises(AssertionError, match=r"returned shape \(2,\), but the upstream gradient has"):
+        numerical_gradient(lambda v: v[:2], np.zeros(3), np.ones(3))
+    with pytest.raises(AssertionError, match="returned None"):
+        numerical_gradient(lambda v: None, np.zeros(3), np.ones(3))

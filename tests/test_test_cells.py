@@ -1,7 +1,8 @@
 """Test cells print nothing to stderr and end without a value (nbgrader would score them).
 
 The source notebooks are executed for real; the release ones too, where every
-test must fail (and still must not end with a value).
+test must fail with a check's sentence (an unwritten function says so, never as a
+raw NotImplementedError) and still must not end with a value.
 """
 
 import nbformat
@@ -34,3 +35,6 @@ def test_test_cells_never_write_stderr_or_end_with_a_value(assignment, kind):
                 assert "error" not in kinds, f"{path.name}:{cell.id} fails on the solution"
             else:
                 assert "error" in kinds, f"{path.name}:{cell.id} passes on the untouched stub"
+                raw = [f"{o.ename}: {o.evalue}" for o in cell.outputs
+                       if o.output_type == "error" and o.ename != "AssertionError"]
+                assert not raw, f"{path.name}:{cell.id} fails on the stub with a raw {raw}"
