@@ -19,9 +19,9 @@ import time
 import warnings
 from pathlib import Path
 
-from autograder.grade import grade
-from autograder.nbgrader_grade import autograde, scratch_course
-from autograder.submissions import fill, filled_with_solutions
+from autograder.grading.grade import grade
+from autograder.building.nbgrader_autograde import autograde, scratch_course
+from autograder.building.submissions import fill, filled_with_solutions
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN = ("crashed", "timeout", "memory")

@@ -29,7 +29,7 @@ def load_reference(variant=None):
     it defines replace the reference ones everywhere, and the ones it does not define
     are still the reference ones.
     """
-    from autograder.submissions import solution_sources
+    from autograder.building.submissions import solution_sources
 
     namespace = {"np": np, "__name__": "reference"}
     for notebook in NOTEBOOKS:

@@ -8,9 +8,10 @@ kernel's working directory is its notebook's folder), runs that notebook's
 answer cells and its import cells in a fresh namespace (never its tests or
 figures), and returns the functions you asked for, in order.
 
-Assignments are graded one at a time: only while grading (the environment
-variable CNN_COURSE_GRADING is set) and only when the earlier notebook is not
-there at all, the grader's reference versions stand in for yours.
+Assignments are graded one at a time: only while grading (the grader sets the
+environment variable CNN_COURSE_REFERENCES to the function that provides its
+reference versions) and only when the earlier notebook is not there at all,
+those reference versions stand in for yours.
 """
 
 import ast
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import nbformat
 
-GRADING_VARIABLE = "CNN_COURSE_GRADING"
+REFERENCES_VARIABLE = "CNN_COURSE_REFERENCES"
 
 
 class NotebookImportError(RuntimeError):
@@ -49,21 +50,15 @@ def _find_notebook(folder, assignment):
 
 
 def _references(assignment, names):
-    """The grader's reference versions: the fast layers of autograder.reference_layers
-    where there is one (a whole training run must fit the cell timeout), otherwise
-    autograder.checks.<topic>.ref_<name> (also when the grader's sandbox keeps
-    reference_layers out because it holds a function graded there)."""
-    where = f"autograder.checks.{_topic(assignment)}"
+    """The grader's reference versions, from the provider that REFERENCES_VARIABLE names
+    ("module:function", called with the assignment and the names). The toolkit never
+    names the grader: the grader sets the variable for the kernels it starts."""
+    module, _, attribute = os.environ[REFERENCES_VARIABLE].partition(":")
     try:
-        try:
-            fast = importlib.import_module("autograder.reference_layers").LAYERS
-        except ImportError:   # kept out of the sandbox when this assignment grades one of them
-            fast = {}
-        module = importlib.import_module(where)
-        functions = [fast.get(name) or getattr(module, f"ref_{name}") for name in names]
+        functions = getattr(importlib.import_module(module), attribute)(assignment, names)
     except (ImportError, AttributeError) as error:
-        raise NotebookImportError(f"no ../{assignment} notebook and no reference in {where} "
-                                  f"({error})") from None
+        raise NotebookImportError(f"no ../{assignment} notebook and no reference versions of "
+                                  f"{', '.join(names)} ({type(error).__name__}: {error})") from None
     print(f"grading: no ../{assignment} notebook here, so {', '.join(names)} are the "
           "reference versions (each assignment is graded on its own)")
     return [_mark(fn, assignment) for fn in functions]
@@ -200,7 +195,7 @@ def load_functions(assignment, *names):
     folder = here.parent / assignment
     path = _find_notebook(folder, assignment) if folder.is_dir() else None
     if path is None:
-        if os.environ.get(GRADING_VARIABLE):
+        if os.environ.get(REFERENCES_VARIABLE):
             return _references(assignment, names)
         raise NotebookImportError(
             f"{here.name} needs your {assignment} notebook at "

@@ -7,7 +7,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from autograder.course_root import assignments, load_config
-from autograder.submissions import solution_sources, variant_sources
+from autograder.building.submissions import solution_sources, variant_sources
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"

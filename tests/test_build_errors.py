@@ -7,7 +7,7 @@ import shutil
 import pytest
 
 from autograder.course_root import CONFIG_FILE
-from course.cli import main
+from autograder.cli import main
 
 from helpers import ROOT
 

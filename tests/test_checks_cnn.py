@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-from autograder.cases import failures
+from autograder.checks.cases import failures
 from autograder.checks import cnn
 from autograder.checks.cnn import CHECKS, LAYERS, ref_init_params, ref_model_loss_and_grads
-from autograder.hidden import verify
-from autograder.submissions import variant_sources
+from autograder.checks.in_notebook import verify
+from autograder.building.submissions import variant_sources
 from course.gradcheck import numerical_gradient, rel_error
 
 from helpers import corpus, namespace_with

@@ -4,11 +4,11 @@
 import numpy as np
 import pytest
 
-from autograder.cases import failures
+from autograder.checks.cases import failures
 from autograder.checks.convolution import (CHECKS, USES, numerical_conv_backward,
                                            ref_conv_backward, ref_conv_forward)
-from autograder.hidden import verify
-from autograder.submissions import variant_sources
+from autograder.checks.in_notebook import verify
+from autograder.building.submissions import variant_sources
 from course.gradcheck import rel_error
 
 from helpers import corpus, namespace_with

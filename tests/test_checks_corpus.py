@@ -10,9 +10,9 @@ import warnings
 
 import pytest
 
-from autograder.cases import failures
-from autograder.hidden import checks
-from autograder.submissions import variant_sources
+from autograder.checks.cases import failures
+from autograder.checks.in_notebook import checks
+from autograder.building.submissions import variant_sources
 
 from helpers import corpus, namespace_with
 

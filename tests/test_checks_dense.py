@@ -10,7 +10,7 @@ import pytest
 from autograder.checks.dense import (CHECKS, ref_dense_backward, ref_dense_forward,
                                      ref_flatten_backward, ref_flatten_forward, ref_relu_backward,
                                      ref_relu_forward)
-from autograder.hidden import verify
+from autograder.checks.in_notebook import verify
 from course.gradcheck import numerical_gradient, rel_error
 
 from helpers import source_notebooks

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from autograder.checks.im2col import ref_col2im, ref_im2col
-from autograder.hidden import verify
+from autograder.checks.in_notebook import verify
 
 from helpers import namespace_with
 

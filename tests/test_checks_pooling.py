@@ -12,12 +12,12 @@ import nbformat
 import numpy as np
 import pytest
 
-from autograder.cases import failures
+from autograder.checks.cases import failures
 from autograder.checks.pooling import (CHECKS, numerical_maxpool_backward, ref_maxpool_backward,
                                        ref_maxpool_forward)
-from autograder.hidden import verify
-from autograder.submissions import variant_sources
-from autograder.trusted import split_test
+from autograder.checks.in_notebook import verify
+from autograder.building.submissions import variant_sources
+from autograder.grading.trusted import split_test
 from course.gradcheck import numerical_gradient, rel_error
 
 from helpers import corpus, namespace_with, source_notebooks

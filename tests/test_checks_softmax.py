@@ -6,10 +6,10 @@ import warnings
 import numpy as np
 import pytest
 
-from autograder.cases import failures
+from autograder.checks.cases import failures
 from autograder.checks.softmax import CHECKS, ref_cross_entropy_loss, ref_softmax
-from autograder.hidden import verify
-from autograder.submissions import variant_sources
+from autograder.checks.in_notebook import verify
+from autograder.building.submissions import variant_sources
 from course.gradcheck import numerical_gradient
 
 from helpers import corpus, namespace_with

@@ -11,10 +11,10 @@ import json
 
 import pytest
 
-from autograder.demo import simulated_submissions
-from autograder.nbgrader_grade import autograde, scratch_course
-from autograder.submissions import fill, filled_with_solutions
-from autograder.trusted import load_spec
+from autograder.building.demo import simulated_submissions
+from autograder.building.nbgrader_autograde import autograde, scratch_course
+from autograder.building.submissions import fill, filled_with_solutions
+from autograder.grading.trusted import load_spec
 
 from helpers import ASSIGNMENTS, ROOT, corpus
 

@@ -14,9 +14,9 @@ from html.parser import HTMLParser
 import nbformat
 import pytest
 
-from autograder.grade import check, grade
-from autograder.nbgrader_grade import scratch_course
-from autograder.submissions import fill, filled_with_solutions
+from autograder.grading.grade import check, grade
+from autograder.building.nbgrader_autograde import scratch_course
+from autograder.building.submissions import fill, filled_with_solutions
 
 from helpers import ROOT
 

@@ -7,7 +7,7 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.build import build, _same
+from autograder.building.build import build, _same
 from autograder.course_root import CONFIG_FILE
 
 from helpers import ASSIGNMENTS, ROOT, source_notebooks

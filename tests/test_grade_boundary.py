@@ -20,11 +20,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import grade
-from autograder.intake import folder_name
-from autograder.nbgrader_grade import scratch_course
-from autograder.sandbox import Limits
-from autograder.submissions import fill, filled_with_solutions, solution_sources
+from autograder.grading.grade import grade
+from autograder.grading.intake import folder_name
+from autograder.building.nbgrader_autograde import scratch_course
+from autograder.grading.sandbox import Limits
+from autograder.building.submissions import fill, filled_with_solutions, solution_sources
 
 from helpers import ROOT, folder_elsewhere, tree_hash
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.submissions import fill, filled_with_solutions
+from autograder.building.submissions import fill, filled_with_solutions
 
 from helpers import ROOT
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewra
 
 def run_check(notebook, cwd):
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-    return subprocess.run([sys.executable, "-m", "course.cli", "check", str(notebook)],
+    return subprocess.run([sys.executable, "-m", "autograder.cli", "check", str(notebook)],
                           cwd=cwd, env=env, capture_output=True, text=True)
 
 
@@ -44,7 +44,7 @@ def test_check_passes_a_correct_notebook(tmp_path):
 
 
 def test_missing_bubblewrap_is_a_one_line_refusal(tmp_path, monkeypatch):
-    from autograder import sandbox
+    from autograder.grading import sandbox
     from autograder.course_root import CourseError
     monkeypatch.setattr(sandbox, "SYSTEM_PATH", (str(tmp_path),))
     with pytest.raises(CourseError) as error:
@@ -63,7 +63,7 @@ def test_check_runs_with_python_reached_through_a_link_the_sandbox_hides(tmp_pat
     notebook = fill(release, filled_with_solutions(ROOT, "01_im2col")["im2col.ipynb"],
                     tmp_path / "im2col.ipynb")
     env = {**os.environ, "PATH": f"{python.parent}:{os.environ.get('PATH', '')}"}
-    result = subprocess.run([str(python), "-m", "course.cli", "check", str(notebook)],
+    result = subprocess.run([str(python), "-m", "autograder.cli", "check", str(notebook)],
                             cwd="/", env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "total: 13/13" in result.stdout

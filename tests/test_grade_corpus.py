@@ -4,7 +4,7 @@ Per assignment, one scratch course and ONE grading run (--jobs 2) of a folder of
 <student>.ipynb: the reference solution, the untouched release, each bug_*.py and
 each alt_*.py of tests/corpus/<assignment>/. Each assignment is graded on its own
 (no ../01_im2col beside the job), so 02 and 06 run on the reference layers that
-course.notebook_import substitutes while CNN_COURSE_GRADING is set.
+course.notebook_import substitutes while CNN_COURSE_REFERENCES names the grader's references.
 
 - the solution and every alt_ get full marks and no flag: a correct but different
   solution is never called tampered or hard-coded;
@@ -22,9 +22,9 @@ import time
 
 import pytest
 
-from autograder.grade import grade
-from autograder.nbgrader_grade import scratch_course
-from autograder.submissions import fill, filled_with_solutions
+from autograder.grading.grade import grade
+from autograder.building.nbgrader_autograde import scratch_course
+from autograder.building.submissions import fill, filled_with_solutions
 
 from helpers import ASSIGNMENTS, ROOT, corpus
 

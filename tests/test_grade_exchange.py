@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.nbgrader_grade import scratch_course
-from autograder.submissions import fill, filled_with_solutions
+from autograder.building.nbgrader_autograde import scratch_course
+from autograder.building.submissions import fill, filled_with_solutions
 
 from helpers import ROOT
 
@@ -66,7 +66,7 @@ def test_release_fetch_submit_collect_grade_feedback(tmp_path):
     assert (course / "submitted" / "alice" / ASSIGNMENT / "im2col.ipynb").exists()
 
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
-    result = subprocess.run([sys.executable, "-m", "course.cli", "grade", ASSIGNMENT, "--jobs", "2"],
+    result = subprocess.run([sys.executable, "-m", "autograder.cli", "grade", ASSIGNMENT, "--jobs", "2"],
                             cwd=course, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-2000:]
     assert "score distribution" in result.stdout

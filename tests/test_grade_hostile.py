@@ -17,10 +17,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder.grade import grade
-from autograder.nbgrader_grade import scratch_course
-from autograder.sandbox import Limits
-from autograder.submissions import fill, filled_with_solutions
+from autograder.grading.grade import grade
+from autograder.building.nbgrader_autograde import scratch_course
+from autograder.grading.sandbox import Limits
+from autograder.building.submissions import fill, filled_with_solutions
 
 from helpers import ROOT, folder_elsewhere, tree_hash
 
@@ -188,8 +188,8 @@ def test_report_files(batch):
     assert (out / "scores_by_function.csv").exists() and (out / "summary.png").exists()
     for student in ("honest", "edited_tests", "patch_checker"):
         html = (out / "feedback" / student / f"{ASSIGNMENT}.html").read_text()
-        # the hidden test code is `from autograder.hidden import verify; verify("im2col", ...)`
+        # the hidden test code is `from autograder.checks.in_notebook import verify; verify("im2col", ...)`
         assert "BEGIN HIDDEN" not in html and 'verify("' not in html
-        assert "from autograder.hidden import" not in html
+        assert "from autograder.checks.in_notebook import" not in html
         results = json.loads((out / "feedback" / student / "results.json").read_text())
         assert results["score"] == batch["rows"][student].score and results["tests"]

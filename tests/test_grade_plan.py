@@ -1,4 +1,4 @@
-"""What each sandboxed run of `cnn-course grade` may import (autograder.grade).
+"""What each sandboxed run of `cnn-course grade` may import (autograder.grading.grade).
 
 The first run of a notebook computes every function that calls nothing graded in
 its own assignment; the second computes the others with references in place of
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import trusted
-from autograder.grade import plan_runs
-from course.notebook_import import _topic
+from autograder.grading import trusted
+from autograder.grading.grade import plan_runs
+from autograder.notebook import topic
 
 from helpers import ASSIGNMENTS, ROOT
 
@@ -31,9 +31,9 @@ def defining_file(fn):
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_no_run_can_import_its_own_checks(assignment):
     _, runs = plan(assignment)
-    own = {PACKAGE / "checks" / f"{_topic(assignment)}.py"}
+    own = {PACKAGE / "checks" / f"{topic(assignment)}.py"}
     assert not own & set(runs.first_files) and not own & set(runs.second_files)
-    assert PACKAGE / "dependencies" / f"{_topic(assignment)}.py" not in runs.first_files
+    assert PACKAGE / "references" / "callees" / f"{topic(assignment)}.py" not in runs.first_files
 
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)

@@ -6,7 +6,8 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.checks.im2col import ref_col2im, ref_conv_output_size, ref_im2col
-from course.notebook_import import GRADING_VARIABLE, NotebookImportError, load_functions
+from autograder.references.fallback import PROVIDER
+from course.notebook_import import REFERENCES_VARIABLE, NotebookImportError, load_functions
 
 from helpers import ROOT
 
@@ -59,7 +60,7 @@ def later(tmp_path, monkeypatch):
     folder = tmp_path / "02_convolution"
     folder.mkdir()
     monkeypatch.chdir(folder)
-    monkeypatch.delenv(GRADING_VARIABLE, raising=False)
+    monkeypatch.delenv(REFERENCES_VARIABLE, raising=False)
     return folder
 
 
@@ -88,7 +89,7 @@ def test_a_missing_notebook_says_where_it_belongs(later):
 
 
 def test_while_grading_a_missing_notebook_gives_the_references(later, monkeypatch, capsys):
-    monkeypatch.setenv(GRADING_VARIABLE, "1")
+    monkeypatch.setenv(REFERENCES_VARIABLE, PROVIDER)
     found = load_functions("01_im2col", "conv_output_size", "im2col", "col2im")
     assert found == [ref_conv_output_size, ref_im2col, ref_col2im]
     out, err = capsys.readouterr()
@@ -96,14 +97,14 @@ def test_while_grading_a_missing_notebook_gives_the_references(later, monkeypatc
 
 
 def test_while_grading_the_layers_come_from_the_fast_references(later, monkeypatch, capsys):
-    from autograder.reference_layers import LAYERS
-    monkeypatch.setenv(GRADING_VARIABLE, "1")
+    from autograder.references.layers import LAYERS
+    monkeypatch.setenv(REFERENCES_VARIABLE, PROVIDER)
     found = load_functions("04_dense", "dense_forward", "dense_backward")
     assert found == [LAYERS["dense_forward"], LAYERS["dense_backward"]]
 
 
 def test_while_grading_an_unfinished_notebook_is_never_replaced(tmp_path, later, monkeypatch):
-    monkeypatch.setenv(GRADING_VARIABLE, "1")
+    monkeypatch.setenv(REFERENCES_VARIABLE, PROVIDER)
     _earlier(tmp_path, scale=STUB)
     with pytest.raises(NotebookImportError, match=r"^finish scale in 01_im2col first "
                                                   r"\(its tests should pass\)$"):
@@ -193,7 +194,7 @@ def test_the_source_notebook_of_01_gives_working_functions(monkeypatch):
 
 def test_the_untouched_release_of_01_asks_to_finish_it(monkeypatch):
     monkeypatch.chdir(ROOT / "release" / "01_im2col")
-    monkeypatch.setenv(GRADING_VARIABLE, "1")
+    monkeypatch.setenv(REFERENCES_VARIABLE, PROVIDER)
     with pytest.raises(NotebookImportError, match="^finish conv_output_size in 01_im2col first"):
         load_functions("01_im2col", "conv_output_size", "im2col", "col2im")
 
@@ -207,7 +208,7 @@ def test_the_solutions_notebook_of_01_has_no_nbgrader_metadata_and_still_loads(m
 
 def test_loading_from_02_loads_its_own_dependencies_from_01(monkeypatch):
     monkeypatch.chdir(ROOT / "source" / "02_convolution")
-    monkeypatch.delenv(GRADING_VARIABLE, raising=False)
+    monkeypatch.delenv(REFERENCES_VARIABLE, raising=False)
     conv_forward, = load_functions("02_convolution", "conv_forward")
     assert "im2col" in conv_forward.__globals__
     x = np.arange(1.0, 10.0).reshape(1, 1, 3, 3)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograder.checks import convolution, dense, pooling, softmax
-from autograder.reference_layers import LAYERS
+from autograder.references.layers import LAYERS
 
 RNG = np.random.default_rng(77)
 X = RNG.standard_normal((2, 3, 7, 6))

@@ -16,7 +16,9 @@ import matplotlib
 import nbformat
 import pytest
 
-from autograder.submissions import fill, filled_with_solutions
+from autograder.building.submissions import fill, filled_with_solutions
+from autograder.references.fallback import PROVIDER
+from course.notebook_import import REFERENCES_VARIABLE
 
 from helpers import ASSIGNMENTS, ROOT, corpus
 
@@ -78,7 +80,7 @@ def assert_sentences(failed, what):
 @pytest.fixture(autouse=True)
 def grading_environment(monkeypatch):
     # an earlier notebook is not beside the filled one: the references stand in, as in grading
-    monkeypatch.setenv("CNN_COURSE_GRADING", "1")
+    monkeypatch.setenv(REFERENCES_VARIABLE, PROVIDER)
 
 
 QUICK = [a for a in ASSIGNMENTS if a != "06_cnn"]   # 06 trains a network in its cells

@@ -21,10 +21,10 @@ import numpy as np
 from course.feedback import check_array, check_scalar, describe
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, assignment_checks
-from ..dependencies.cnn import (PARAM_NAMES, ref_evaluate, ref_init_params, ref_model_forward,
+from .cases import Case, Check, assignment_checks
+from ..references.callees.cnn import (PARAM_NAMES, ref_evaluate, ref_init_params, ref_model_forward,
                                ref_model_loss_and_grads, ref_sgd_momentum_update)
-from ..reference_layers import LAYERS
+from ..references.layers import LAYERS
 
 
 def ref_train(params, data, epochs, batch_size, lr, momentum, seed, verbose=True):
@@ -220,7 +220,7 @@ class _Recorder:
 
     Each stand-in carries its reference as `__wrapped__`: the sandboxed grader
     calls the reference there, logs the calls, and replays the log through the
-    stand-in afterwards (autograder.trusted), which rebuilds the same recording."""
+    stand-in afterwards (autograder.grading.trusted), which rebuilds the same recording."""
 
     def __init__(self):
         self.batches, self.steps = [], []

@@ -11,7 +11,7 @@ import numpy as np
 from course.feedback import check_dtype, check_tuple
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, assignment_checks, compare_array
+from .cases import Case, Check, assignment_checks, compare_array
 from .im2col import _padded, ref_col2im, ref_conv_output_size, ref_im2col
 
 USES = {"conv_output_size": ref_conv_output_size, "im2col": ref_im2col, "col2im": ref_col2im}

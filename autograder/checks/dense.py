@@ -10,8 +10,8 @@ import numpy as np
 
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, assignment_checks, compare_array, compare_tuple
-from ..dependencies.dense import ref_dense_forward, ref_flatten_forward, ref_relu_forward
+from .cases import Case, Check, assignment_checks, compare_array, compare_tuple
+from ..references.callees.dense import ref_dense_forward, ref_flatten_forward, ref_relu_forward
 
 
 def ref_relu_backward(dout, x):

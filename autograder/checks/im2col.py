@@ -6,8 +6,8 @@ strided solution in the notebook.
 
 import numpy as np
 
-from ..cases import Case, Check, assignment_checks, compare_array, compare_int
-from ..dependencies.im2col import ref_conv_output_size
+from .cases import Case, Check, assignment_checks, compare_array, compare_int
+from ..references.callees.im2col import ref_conv_output_size
 
 
 def _padded(x, pad):

@@ -10,8 +10,8 @@ import numpy as np
 
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, assignment_checks, compare_array
-from ..dependencies.pooling import _output_size, ref_maxpool_forward
+from .cases import Case, Check, assignment_checks, compare_array
+from ..references.callees.pooling import _output_size, ref_maxpool_forward
 
 
 def ref_maxpool_backward(dout, x, size=2, stride=2):

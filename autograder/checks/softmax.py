@@ -10,8 +10,8 @@ import numpy as np
 from course.feedback import check_loss_and_grad
 from course.gradcheck import numerical_gradient
 
-from ..cases import Case, Check, assignment_checks, compare_array
-from ..dependencies.softmax import _row_probabilities, ref_softmax
+from .cases import Case, Check, assignment_checks, compare_array
+from ..references.callees.softmax import _row_probabilities, ref_softmax
 
 
 def ref_cross_entropy_loss(z, y):

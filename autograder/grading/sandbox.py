@@ -14,7 +14,7 @@ What the sandboxed process sees and may do:
   not bound, or covered by empty tmpfs mounts where they lie inside a folder
   in view; only the Python environment, the student-facing `course` package
   and, for an assignment that loads earlier notebooks, the reference modules
-  that course.notebook_import falls back on (autograder.grade.reference_files:
+  that course.notebook_import falls back on (autograder.grading.grade.reference_files:
   never the graded assignment's own checks) are bound back, read-only;
 - no network, no other processes (`--unshare-all`, its own pid namespace), a
   fresh session, killed with the grader (`--die-with-parent`), an empty
@@ -44,8 +44,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import cgroup
-from .course_root import CourseError
-from .run_submission import AUDIT_TAG
+from ..course_root import CourseError
+from ..references.fallback import PROVIDER
+from .job import AUDIT_TAG
 
 MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubblewrap`, "
            "or pass --no-sandbox to grade without one (unsafe)")
@@ -114,7 +115,7 @@ def require_bwrap():
 
 def package_repo():
     """The folder holding the `autograder` package (the course repository when installed -e)."""
-    return Path(__file__).resolve().parents[1]
+    return Path(__file__).resolve().parents[2]
 
 
 def student_package():
@@ -154,7 +155,7 @@ def environment(work):
         "IPYTHONDIR": "/tmp/ipython", "JUPYTER_RUNTIME_DIR": "/tmp/jupyter-runtime",
         "JUPYTER_DATA_DIR": "/tmp/jupyter-data", "JUPYTER_CONFIG_DIR": "/tmp/jupyter-config",
         "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
-        "PYTHONDONTWRITEBYTECODE": "1", "CNN_COURSE_GRADING": "1", "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1", "CNN_COURSE_REFERENCES": PROVIDER, "LANG": "C.UTF-8",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
 

@@ -15,7 +15,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 
-from .intake import nbgrader_meta
+from ..notebook import nbgrader_meta
 from .trusted import split_test
 
 TAGS = ["a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "div", "dl", "dt", "em", "h1",

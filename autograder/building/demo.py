@@ -11,8 +11,8 @@ import warnings
 from pathlib import Path
 
 from .build import build
-from .course_root import assignments, load_config
-from .nbgrader_grade import autograde, scratch_course
+from ..course_root import assignments, load_config
+from .nbgrader_autograde import autograde, scratch_course
 from .submissions import fill, filled_with_solutions
 
 STUDENTS = ("perfect", "buggy", "untouched")

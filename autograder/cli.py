@@ -5,31 +5,31 @@ import sys
 
 
 def _build(args):
-    from autograder.build import build
-    from autograder.course_root import find_root
+    from .building.build import build
+    from .course_root import find_root
     build(find_root(args.root), args.assignments or None)
 
 
 def _demo(args):
-    from autograder.course_root import find_root
-    from autograder.demo import demo
+    from .course_root import find_root
+    from .building.demo import demo
     demo(find_root(args.root))
 
 
 def _limits(args):
-    from autograder.sandbox import Limits
+    from .grading.sandbox import Limits
     return Limits(wall=args.timeout, cell=args.cell_timeout, memory_mb=args.memory)
 
 
 def _grade(args):
-    from autograder.course_root import find_root
-    from autograder.grade import grade
+    from .course_root import find_root
+    from .grading.grade import grade
     grade(find_root(args.root), args.assignment, submissions=args.submissions, out=args.out,
           jobs=args.jobs, use_sandbox=not args.no_sandbox, limits=_limits(args))
 
 
 def _check(args):
-    from autograder.grade import check
+    from .grading.grade import check
     ok, table = check(args.notebook, root=args.root, use_sandbox=not args.no_sandbox,
                       limits=_limits(args))
     print(table)
@@ -68,7 +68,7 @@ def main(argv=None):
     _sandbox_options(check)
     check.set_defaults(run=_check)
     args = parser.parse_args(argv)
-    from autograder.course_root import CourseError
+    from .course_root import CourseError
     try:
         return args.run(args) or 0
     except CourseError as error:

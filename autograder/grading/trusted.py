@@ -2,7 +2,7 @@
 
 Nothing here executes student code. The sandbox hands back plain values
 (JSON + `.npy`, read with allow_pickle=False) and this module compares them
-with the references of autograder.hidden.checks().
+with the references of autograder.checks.in_notebook.checks().
 
 How a test cell is scored (cell = a `test_*` cell of the source notebook, with
 its points):
@@ -37,7 +37,7 @@ Flags:
 A graded function that calls another graded function of the same assignment
 (conv_output_size inside im2col) is called with that function's reference, in a
 second sandboxed run that starts only when the first run's results are final
-(autograder.grade.plan_runs): one bug costs once, and no run can see the
+(autograder.grading.grade.plan_runs): one bug costs once, and no run can see the
 reference of a function it computes.
 """
 
@@ -51,11 +51,11 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from .cases import expected_output
-from .intake import _ids
-from .run_submission import Opaque, decode, encode
+from ..checks.cases import expected_output
+from ..notebook import HIDDEN_MARKERS
+from .job import Opaque, decode, encode
 
-HIDDEN_BEGIN, HIDDEN_END = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
+HIDDEN_BEGIN, HIDDEN_END = HIDDEN_MARKERS
 FORBIDDEN = ("torch", "tensorflow", "jax", "jaxlib", "keras", "scipy.signal", "scipy.ndimage",
              "cv2", "skimage", "sklearn", "theano", "mxnet", "paddle", "chainer", "cupy")
 PROTECTED = {"np", "numpy", "course", "feedback", "autograder", "hidden", "builtins",
@@ -100,11 +100,6 @@ class Spec:
     @property
     def max_score(self):
         return sum(c.points for c in self.cells.values())
-
-
-def _ids_of(nb):
-    """The nbgrader grade_ids of a notebook's cells."""
-    return _ids(nb)
 
 
 def split_test(source):
@@ -164,7 +159,7 @@ def load_spec(root, assignment):
 
 
 def _build_spec(root, assignment):
-    from .hidden import checks as all_checks
+    from ..checks.in_notebook import checks as all_checks
     sources = {p.name: nbformat.read(p, as_version=4)
                for p in sorted((root / "source" / assignment).glob("*.ipynb"))}
     releases = {}

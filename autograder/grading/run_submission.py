@@ -3,11 +3,11 @@
 It is started as `python JOB/run_submission.py JOB WORK [--calls]`: JOB is
 the grader's folder for this run, read-only (the notebook, job.json, the hidden
 inputs, this file), WORK a private, size-limited tmpfs that is its only
-writable place and its working folder (autograder.sandbox places both). It imports nothing from the course
+writable place and its working folder (autograder.grading.sandbox places both). It imports nothing from the course
 except what a student may see (NumPy, nbformat, nbclient): the references,
 the hidden checks and the gradebook are not in view.
 
-JOB/job.json says what to do (written by autograder.grade):
+JOB/job.json says what to do (written by autograder.grading.grade):
 
 - phase A (kernel): execute the notebook (test cells already restored to
   their released, visible-only form) with nbclient. Around every test cell the
@@ -23,7 +23,7 @@ JOB/job.json says what to do (written by autograder.grade):
   files). During a function's cases the names in job["substitutes"][function]
   are the importable references it calls; a case with a "log" records its
   calls of those names to <i>.log.json. `--calls` runs phase B alone: the
-  second run, which alone sees the references (autograder.grade). The modules first imported
+  second run, which alone sees the references (autograder.grading.grade). The modules first imported
   while running the student's code (a cell that is not one of the release's
   given cells, job["course_cells"], or a hidden call) go to
   out/calls_status.json: what the course's own cells import (sklearn for a
@@ -31,7 +31,7 @@ JOB/job.json says what to do (written by autograder.grade):
 
 What goes back: nothing the host reads is a file here. At the end every regular
 file under WORK/out is sent as one stream of records (write_records) on the
-stream descriptor, a pipe the grader reads with limits (autograder.stream). An
+stream descriptor, a pipe the grader reads with limits (autograder.grading.stream). An
 audit hook installed before the student's code (phase B) writes every import of
 a module that does the work to a second pipe at the moment it happens, and
 blocks it: a record the student's code cannot take back. The same pipe carries
@@ -41,7 +41,6 @@ Values travel as JSON plus `.npy` files written and read with
 allow_pickle=False: nothing that executes on load.
 """
 
-import collections
 import importlib
 import json
 import os
@@ -56,124 +55,13 @@ from pathlib import Path
 
 import numpy as np
 
+try:
+    from .job import (encode, folder_loader, decode, error_record, replaceable, fresh_input, AUDIT_TAG, RECORDS_MAGIC, MAX_RECORD_BYTES)
+except ImportError:   # run as a script in the sandbox: job.py sits beside this file
+    from job import (encode, folder_loader, decode, error_record, replaceable, fresh_input, AUDIT_TAG, RECORDS_MAGIC, MAX_RECORD_BYTES)
+
 MAX_TEXT = 20_000          # characters kept per text output in the executed notebook
 MAX_OUTPUTS_BYTES = 2_000_000
-
-
-# ---------------------------------------------------------------- the codec
-
-def encode(value, folder, stem, depth=0):
-    """A JSON-able description of `value`; arrays go to `folder/stem*.npy`."""
-    folder = Path(folder)
-    if depth > 20:
-        return {"t": "repr", "type": "deep", "v": "nested too deeply"}
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        name = f"{stem}.npy"
-        _save_npy(folder / name, np.ascontiguousarray(value))
-        # a read-only input stays read-only in the sandbox (a dict of them: a model's params)
-        return {"t": "array", "f": name, **({} if value.flags.writeable else {"ro": True})}
-    if isinstance(value, np.generic) and not isinstance(value, np.object_):
-        name = f"{stem}.npy"
-        _save_npy(folder / name, np.asarray(value))
-        return {"t": "npscalar", "f": name}
-    if value is None or isinstance(value, (bool, int, float, str)):
-        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 2 ** 62:
-            return {"t": "bigint", "v": str(value)}
-        if isinstance(value, str):
-            value = value[:10_000]
-        return {"t": type(value).__name__, "v": value}
-    if isinstance(value, tuple) and hasattr(value, "_fields") and len(value) <= 1000:
-        return {"t": "record", "type": type(value).__name__[:100],
-                "items": {str(k): encode(v, folder, f"{stem}_{i}", depth + 1)
-                          for i, (k, v) in enumerate(zip(value._fields, value))}}
-    if isinstance(value, (tuple, list)) and len(value) <= 1000:
-        return {"t": type(value).__name__,
-                "items": [encode(v, folder, f"{stem}_{i}", depth + 1) for i, v in enumerate(value)]}
-    if isinstance(value, dict) and len(value) <= 1000 and all(isinstance(k, str) for k in value):
-        return {"t": "dict", "items": {k: encode(v, folder, f"{stem}_{i}", depth + 1)
-                                       for i, (k, v) in enumerate(value.items())}}
-    try:
-        text = repr(value)[:200]
-    except BaseException:  # noqa: BLE001 - a hostile __repr__
-        text = "?"
-    return {"t": "repr", "type": type(value).__name__, "v": text}
-
-
-def _save_npy(path, array):
-    """np.save by a fresh temporary name, then rename (see _write_file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "wb") as file:
-        np.save(file, array, allow_pickle=False)
-    os.replace(tmp, path)
-
-
-class Opaque:
-    """Stands for a returned value that is not plain data (it compares unequal to everything)."""
-
-    def __init__(self, type_name, text):
-        self.type_name, self.text = type_name, text
-
-    def __repr__(self):
-        return f"<{self.type_name} {self.text}>"
-
-
-MAX_ARRAY_BYTES = 256 * 2 ** 20
-
-
-def folder_loader(folder):
-    """decode's loader for `.npy` files in a folder the caller trusts (the hidden inputs)."""
-    folder = Path(folder)
-
-    def load(name):
-        path = folder / name
-        if (path.is_symlink() or path.parent.resolve() != folder.resolve()
-                or path.stat().st_size > MAX_ARRAY_BYTES):
-            raise ValueError("array file out of bounds")
-        return np.load(path, allow_pickle=False)
-    return load
-
-
-def decode(desc, load, depth=0):
-    """The value described by `desc` (see encode); `load(name)` gives the array saved as `name`.
-    Never unpickles."""
-    if depth > 30:
-        raise ValueError("nested too deeply")
-    kind = desc.get("t") if isinstance(desc, dict) else None
-    if kind in ("array", "npscalar"):
-        array = load(str(desc["f"]))
-        if not isinstance(array, np.ndarray) or array.dtype.hasobject:
-            raise ValueError("not a plain array")
-        if kind == "npscalar":
-            return array[()]
-        array.setflags(write=not desc.get("ro"))
-        return array
-    if kind in ("NoneType", "bool", "int", "float", "str"):
-        value = desc["v"]
-        expected = {"NoneType": type(None), "bool": bool, "int": int, "float": (int, float),
-                    "str": str}[kind]
-        if not isinstance(value, expected):
-            raise ValueError("bad scalar")
-        return float(value) if kind == "float" else value
-    if kind == "bigint":
-        text = str(desc["v"])
-        if len(text) > 400:
-            raise ValueError("bad integer")
-        return int(text)
-    if kind in ("tuple", "list"):
-        items = [decode(d, load, depth + 1) for d in desc["items"]]
-        return tuple(items) if kind == "tuple" else items
-    if kind == "dict":
-        return {str(k): decode(v, load, depth + 1) for k, v in desc["items"].items()}
-    if kind == "record":
-        fields = {str(k): decode(v, load, depth + 1) for k, v in desc["items"].items()}
-        if not all(k.isidentifier() and not k.startswith("_") for k in fields):
-            raise ValueError("bad record field")
-        name = str(desc.get("type", ""))
-        return collections.namedtuple(name if name.isidentifier() else "Record", list(fields))(**fields)
-    if kind == "repr":
-        return Opaque(str(desc.get("type")), str(desc.get("v")))
-    raise ValueError(f"unknown value kind {kind!r}")
 
 
 def _write_json(path, data):
@@ -189,15 +77,6 @@ def _write_file(path, text):
     with os.fdopen(handle, "w") as file:
         file.write(text)
     os.replace(tmp, path)
-
-
-def error_record(error):
-    name = type(error).__name__
-    try:
-        text = str(error)[:500]
-    except BaseException:  # noqa: BLE001
-        text = "?"
-    return {"t": "error", "ename": name, "evalue": text}
 
 
 # ---------------------------------------------------------------- phase A
@@ -399,9 +278,6 @@ class Audit:
                 self.note(f"disk-full {path}")
 
 
-AUDIT_TAG = b"CNN-AUDIT "
-
-
 def _inside(filename, folders):
     return any(filename == f or filename.startswith(f.rstrip("/") + "/") for f in folders)
 
@@ -547,31 +423,7 @@ def _logging(name, reference, log, folder, case):
     return logged
 
 
-LOADED = "__cnn_loaded_from__"       # course.notebook_import's mark on a loaded function
-
-
-def replaceable(name, current, own):
-    """True when the grader may put a reference in place of `current`, what the student's
-    namespace holds under `name`: nothing, a function graded in this same assignment (`own`),
-    or a function loaded from an earlier notebook. A helper the student wrote under that name
-    (with another signature or column order) stays theirs."""
-    return current is None or name in own or getattr(current, LOADED, None) is not None
-
-
-def fresh_input(value, readonly):
-    """A private copy of an array input, read-only when the case asks or the array was read-only."""
-    if isinstance(value, np.ndarray):
-        readonly = readonly or not value.flags.writeable
-        value = value.copy()
-        value.setflags(write=not readonly)
-    return value
-
-
 # ---------------------------------------------------------------- what goes back
-
-RECORDS_MAGIC = b"CNN-RECORDS 1\n"
-MAX_RECORD_BYTES = 64 * 2 ** 20
-
 
 def write_records(fd, folder):
     """Every regular file under `folder` as one record each: name length (4 bytes), data

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from .build import SOLUTION_MARKERS
+from ..notebook import SOLUTION_MARKERS
 
 
 def solution_sources(source_notebook):

@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from . import stream
+from ..notebook import grade_ids
 
 MAX_NOTEBOOK_MB = 200      # larger files are refused outright
 GIANT_OUTPUT_MB = 5        # larger notebooks have their outputs removed (and are flagged)
@@ -32,17 +33,6 @@ class Submission:
     student: str
     notebooks: dict = field(default_factory=dict)   # {expected name: nbformat notebook}
     flags: dict = field(default_factory=dict)       # {flag: explanation}
-
-
-def nbgrader_meta(cell):
-    """A cell's nbgrader metadata as a dict ({} when absent or not a dict)."""
-    meta = cell.get("metadata") if isinstance(cell, dict) else None
-    meta = meta.get("nbgrader") if isinstance(meta, dict) else None
-    return meta if isinstance(meta, dict) else {}
-
-
-def _ids(nb):
-    return {g for c in nb.cells if isinstance(g := nbgrader_meta(c).get("grade_id"), str)}
 
 
 def metadata_problem(nb):
@@ -198,9 +188,9 @@ def match(student, files, expected, others):
         if nb is not None:
             readable.append((path, nb))
     for name, ids in expected.items():
-        by_name = [(p, nb) for p, nb in readable if p.name == name and _ids(nb) & ids]
-        by_cells = sorted(((p, nb) for p, nb in readable if _ids(nb) & ids),
-                          key=lambda pn: -len(_ids(pn[1]) & ids))
+        by_name = [(p, nb) for p, nb in readable if p.name == name and grade_ids(nb) & ids]
+        by_cells = sorted(((p, nb) for p, nb in readable if grade_ids(nb) & ids),
+                          key=lambda pn: -len(grade_ids(pn[1]) & ids))
         if by_name:
             sub.notebooks[name] = by_name[0][1]
         elif by_cells:
@@ -212,7 +202,7 @@ def match(student, files, expected, others):
     if len(sub.notebooks) < len(expected):
         missing = sorted(set(expected) - set(sub.notebooks))
         wrong = [f"{p.name} is {nb_name} of {a}" for p, nb in readable
-                 for (a, nb_name), ids in others.items() if _ids(nb) & ids]
+                 for (a, nb_name), ids in others.items() if grade_ids(nb) & ids]
         if wrong:
             sub.flags["wrong-assignment"] = "; ".join(wrong)
         if not files:

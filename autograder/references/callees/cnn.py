@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..reference_layers import (ref_conv_backward, ref_conv_forward, ref_cross_entropy_loss,
+from ..layers import (ref_conv_backward, ref_conv_forward, ref_cross_entropy_loss,
                                ref_dense_backward, ref_flatten_backward, ref_flatten_forward,
                                ref_maxpool_backward, ref_maxpool_forward, ref_relu_backward,
                                ref_relu_forward)

@@ -2,15 +2,15 @@
 
 Per submission (N at once, --jobs): restore the test cells from the release
 (flag edited-tests), make a private folder with the notebook, the harness and
-the hidden inputs, run it in the sandbox (autograder.sandbox), and score the
-returned values in this process (autograder.trusted). A function that calls
+the hidden inputs, run it in the sandbox (autograder.grading.sandbox), and score the
+returned values in this process (autograder.grading.trusted). A function that calls
 another one graded in the same assignment (im2col calls conv_output_size, train
 calls sgd_momentum_update) is called in a second sandboxed run, after the first
 one has returned every other result: only that run may import the references
-of autograder.dependencies, so the student's own conv_output_size bug does not
+of autograder.references.callees, so the student's own conv_output_size bug does not
 cost im2col points too, and nothing it could read there answers what it is asked.
 Then, from this one process: fill the gradebook, write the report
-(autograder.report).
+(autograder.grading.report).
 """
 
 import ast
@@ -30,9 +30,10 @@ from pathlib import Path
 import nbformat
 
 from . import intake, sandbox, stream, trusted
-from .course_root import CourseError, assignments, load_config
+from ..course_root import CourseError, assignments, load_config
+from ..notebook import grade_ids, topic
+from .job import HARNESS_FILES
 
-HARNESS = Path(__file__).with_name("run_submission.py")
 
 
 @dataclass
@@ -130,39 +131,38 @@ def reference_files(spec):
 
     While grading, course.notebook_import gives an assignment that loads earlier
     notebooks (02, 06) the reference versions of those functions: from
-    autograder.reference_layers and autograder.checks.<earlier topic>. Only those
+    autograder.references.layers and autograder.checks.<earlier topic>. Only those
     modules (and what they import) are bound into the sandbox; the graded
     assignment's own checks, and reference_layers when it holds a function graded
     here, stay hidden (the fallback then takes autograder.checks.<topic>.ref_*).
     """
-    from course.notebook_import import _topic
-    from .reference_layers import LAYERS
+    from ..references.layers import LAYERS
     loaded = loaded_assignments(spec.release.values())
     if not loaded:
         return []
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     own = set(spec.functions) | {fn for c in spec.cells.values() for fn, _ in c.hidden_calls}
-    wanted = [package / "checks" / f"{_topic(a)}.py" for a in loaded if a != spec.assignment]
+    wanted = [package / "checks" / f"{topic(a)}.py" for a in loaded if a != spec.assignment]
+    wanted.append(package / "references" / "fallback.py")
     if not own & set(LAYERS):
-        wanted.append(package / "reference_layers.py")
+        wanted.append(package / "references" / "layers.py")
     files = set()
     for path in wanted:
         files |= _local_imports(path, package)
-    files.discard(package / "checks" / f"{_topic(spec.assignment)}.py")
-    files.discard(package / "dependencies" / f"{_topic(spec.assignment)}.py")
+    files.discard(package / "checks" / f"{topic(spec.assignment)}.py")
+    files.discard(package / "references" / "callees" / f"{topic(spec.assignment)}.py")
     if own & set(LAYERS):
-        files.discard(package / "reference_layers.py")
+        files.discard(package / "references" / "layers.py")
     return sorted(files)
 
 
 def dependency_files(spec):
-    """The files a second sandboxed run may import: autograder.dependencies.<topic> (references
+    """The files a second sandboxed run may import: autograder.references.callees.<topic> (references
     of the functions that other graded functions of this assignment call), with its imports."""
-    from course.notebook_import import _topic
-    package = Path(__file__).resolve().parent
-    path = package / "dependencies" / f"{_topic(spec.assignment)}.py"
+    package = Path(__file__).resolve().parents[1]
+    path = package / "references" / "callees" / f"{topic(spec.assignment)}.py"
     files = _local_imports(path, package) if path.exists() else set()
-    assert package / "checks" / f"{_topic(spec.assignment)}.py" not in files
+    assert package / "checks" / f"{topic(spec.assignment)}.py" not in files
     return sorted(files)
 
 
@@ -229,7 +229,7 @@ class Grader:
         self._counter, self._lock = 0, threading.Lock()
 
     def expected(self):
-        return {name: {g for g in trusted._ids_of(nb)} for name, nb in self.spec.source.items()}
+        return {name: grade_ids(nb) for name, nb in self.spec.source.items()}
 
     def others(self):
         found = {}
@@ -237,7 +237,7 @@ class Grader:
             if folder.is_dir() and folder.name != self.assignment:
                 for path in folder.glob("*.ipynb"):
                     try:
-                        found[(folder.name, path.name)] = trusted._ids_of(
+                        found[(folder.name, path.name)] = grade_ids(
                             nbformat.read(path, as_version=4))
                     except Exception:  # noqa: BLE001 - another helper's notebook mid-edit
                         pass
@@ -336,7 +336,8 @@ class Grader:
             if extra.is_file() and extra.suffix != ".ipynb":
                 shutil.copy(extra, job / "files" / extra.name)
         nbformat.write(notebook, job / "submission.ipynb")
-        shutil.copy(HARNESS, job / "run_submission.py")
+        for name in HARNESS_FILES:
+            shutil.copy(Path(__file__).with_name(name), job / name)
         shutil.copytree(self.work / "inputs", job / "inputs")
         self._font_cache(job / ".mpl")
         (job / "job.json").write_text(json.dumps(spec))
@@ -447,12 +448,12 @@ def grade(root, assignment, submissions=None, out=None, jobs=None, use_sandbox=T
 
 def find_assignment(root, nb):
     """The assignment and notebook name whose cells `nb` carries."""
-    ids = trusted._ids_of(nb)
+    ids = grade_ids(nb)
     best = None
     for folder in sorted((Path(root) / "source").iterdir()):
         for path in sorted(folder.glob("*.ipynb")) if folder.is_dir() else []:
             try:
-                overlap = len(ids & trusted._ids_of(nbformat.read(path, as_version=4)))
+                overlap = len(ids & grade_ids(nbformat.read(path, as_version=4)))
             except Exception:  # noqa: BLE001
                 continue
             if overlap and (best is None or overlap > best[0]):
@@ -471,7 +472,7 @@ def check(notebook, root=None, use_sandbox=True, limits=None, log=print):
     if nb is None:
         raise CourseError(next(iter(flags.values())))
     if root is None:
-        from .course_root import find_root
+        from ..course_root import find_root
         try:
             root = find_root()
         except CourseError:

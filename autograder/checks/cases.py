@@ -16,7 +16,7 @@ import numpy as np
 
 from course.feedback import check_array, check_int, check_scalar, check_tuple
 
-from .run_submission import fresh_input, replaceable
+from ..grading.job import fresh_input, replaceable
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """What `grade` writes: grades.csv, scores_by_function.csv, feedback HTML, Gradescope
 results.json, a printed summary and summary.png; and the table `check` prints.
 
-The feedback page (autograder.feedback_page) shows the student's notebook as
+The feedback page (autograder.grading.feedback_page) shows the student's notebook as
 executed, with the released (visible) test cells; hidden test code never reaches
 it (cells are taken from the release, and anything between hidden-test markers
 is cut out as a second guard). Hidden *cases* appear only by their description

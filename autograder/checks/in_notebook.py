@@ -4,7 +4,7 @@
 import importlib
 
 from .cases import failures, summary
-from .run_submission import replaceable
+from ..grading.job import replaceable
 
 # assignment module per graded function; each module defines CHECKS = {name: Check}
 _MODULES = ["im2col", "convolution", "pooling", "dense", "softmax", "cnn"]
@@ -39,7 +39,7 @@ def _reference(name):
     """The reference a visible test may call for `name`: the fast layer where there is one
     (a numerical gradient calls conv_forward hundreds of times), else the check's own."""
     try:
-        from .reference_layers import LAYERS
+        from ..references.layers import LAYERS
     except ImportError:
         LAYERS = {}
     return LAYERS.get(name) or checks()[name].reference

@@ -8,10 +8,10 @@ import json
 
 import nbformat
 
-from .course_root import CourseError
+from ..course_root import CourseError
+from ..notebook import HIDDEN_MARKERS, SOLUTION_MARKERS
 
-MARKERS = [("### BEGIN SOLUTION", "### END SOLUTION"),
-           ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS")]
+MARKERS = [SOLUTION_MARKERS, HIDDEN_MARKERS]
 
 
 def _cell_label(index, cell):

@@ -21,11 +21,11 @@ from nbgrader.coursedir import CourseDirectory
 from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, Execute, NbGraderPreprocessor
 from nbgrader.utils import capture_log, temp_attrs
 
-from .course_root import CourseError, assignments, load_config
+from ..course_root import CourseError, assignments, load_config
+from ..notebook import SOLUTION_MARKERS
 from .source_check import check_assignment
 
 STAGING = f"build/{os.getpid()}"  # one per process, so two builds never share it
-SOLUTION_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
 VARIES_TAG = "varies"  # a cell whose output changes run to run (a live timing)
 
 

@@ -13,7 +13,7 @@ from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
 
-from .course_root import CONFIG_FILE, CourseError, load_config
+from ..course_root import CONFIG_FILE, CourseError, load_config
 
 
 def scratch_course(root, assignment, workdir):

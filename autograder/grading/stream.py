@@ -1,6 +1,6 @@
 """What a sandboxed run sends back, read as data with limits.
 
-The run's harness (autograder.run_submission.write_records) writes one stream of
+The run's harness (autograder.grading.run_submission.write_records) writes one stream of
 records on a pipe: a name, then bytes. Here the stream becomes a `Bundle`, a plain
 mapping from names to bytes: no name is ever used as a path, nothing is opened,
 copied or followed. JSON is parsed only after a size and nesting check, so a
@@ -17,7 +17,7 @@ import struct
 
 import numpy as np
 
-from .run_submission import MAX_RECORD_BYTES, RECORDS_MAGIC
+from .job import MAX_RECORD_BYTES, RECORDS_MAGIC
 
 MAX_JSON_DEPTH = 64
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)

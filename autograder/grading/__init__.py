@@ -1,0 +1,1 @@
+"""Grading submissions: intake -> plan -> sandbox (harness, record stream) -> trusted scoring -> report."""
