@@ -36,7 +36,7 @@ demo: system $(STAMP)
 	cnn-course demo
 
 test: system $(TEST_STAMP)
-	python -m pytest -n 2 --dist loadgroup
+	python -m pytest -n 2 --dist loadgroup --durations=25
 
 build: $(STAMP)
 	cnn-course build
