@@ -149,3 +149,16 @@ def test_a_plain_install_builds_checks_and_grades(installed, tmp_path):
     assert graded.returncode == 0, graded.stderr[-2000:]
     rows = (course / "grades" / "01_im2col" / "grades.csv").read_text()
     assert "ada" in rows and "13" in rows, rows
+
+
+def test_one_module_names_the_job_folders_files():
+    """job.json, kernel.json, calls/<fn>/... are named in autograder/grading/job.py only."""
+    from autograder.grading import job
+    names = {job.JOB_FILE, job.KERNEL_STATUS, job.EXECUTED, job.CALLS_STATUS, job.CALLS_TIMEOUT}
+    prefixes = (f'"{job.VISIBLE}/', f'"{job.CALLS}/', f'f"{job.VISIBLE}/', f'f"{job.CALLS}/')
+    for module, path in modules("autograder"):
+        if path.name == "job.py":
+            continue
+        text = path.read_text()
+        assert not [n for n in names if f'"{n}"' in text], f"{path.name} names a job file itself"
+        assert not [p for p in prefixes if p in text], f"{path.name} spells a job folder itself"

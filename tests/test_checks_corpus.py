@@ -1,7 +1,8 @@
 """The hidden checks of every layer assignment, in-process, against its corpus.
 
 The reference solution passes every case without a warning, each realistic bug
-fails a case of a function it rewrites, each correct alternative passes all.
+fails a case of a function it rewrites, with a first message that holds the
+phrases the bug declares, each correct alternative passes all.
 (06_cnn trains models, so its corpus has its own, faster version in
 test_checks_cnn.py.)
 """
@@ -17,6 +18,15 @@ from autograder.building.submissions import variant_sources
 from helpers import corpus, namespace_with
 
 LAYER_ASSIGNMENTS = ["01_im2col", "02_convolution", "03_pooling", "04_dense", "05_softmax"]
+
+
+def declared_message(variant):
+    """The phrases a bug's first failing message must contain, from its `# message: a; b` line:
+    the message must say what is wrong, not only that something is."""
+    for line in variant.read_text().splitlines():
+        if line.startswith("# message:"):
+            return [w.strip() for w in line.removeprefix("# message:").split(";") if w.strip()]
+    return []
 
 
 def graded_functions(assignment):
@@ -42,7 +52,12 @@ def test_each_bug_fails_a_hidden_case(assignment, variant):
     assert changed, f"{variant.name} replaces no graded function"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        assert any(failures(checks()[name], namespace[name]) for name in changed)
+        messages = [m for name in changed for m in failures(checks()[name], namespace[name])]
+    assert messages, f"{variant.name} passes every hidden case"
+    words = declared_message(variant)
+    assert words, f"{variant.name} declares no '# message: ...' line"
+    missing = [w for w in words if w not in messages[0]]
+    assert not missing, f"{variant.name}: its first failing message lacks {missing}: {messages[0]}"
 
 
 @pytest.mark.parametrize("assignment,variant", [(a, v) for a in LAYER_ASSIGNMENTS

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import nbformat
 
-from ..notebook import SOLUTION_MARKERS
+from ..notebook import SOLUTION_MARKERS, nbgrader_meta
 
 
 def solution_sources(source_notebook):
@@ -20,7 +20,7 @@ def solution_sources(source_notebook):
     nb = nbformat.read(source_notebook, as_version=4)
     found = {}
     for cell in nb.cells:
-        meta = cell.metadata.get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         if meta.get("solution") and cell.cell_type == "code":
             lines = cell.source.split("\n")
             found[meta["grade_id"]] = "\n".join(l for l in lines if l.strip() not in SOLUTION_MARKERS)
@@ -48,8 +48,8 @@ def fill(release_notebook, answers, out_path):
     """Write `release_notebook` with answer cells replaced by `answers` ({grade_id: code})."""
     nb = nbformat.read(release_notebook, as_version=4)
     for cell in nb.cells:
-        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
-        if cell.metadata.get("nbgrader", {}).get("solution") and grade_id in answers:
+        grade_id = nbgrader_meta(cell).get("grade_id")
+        if nbgrader_meta(cell).get("solution") and grade_id in answers:
             cell.source = answers[grade_id]
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)

@@ -14,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 
-from course.feedback import check_array, check_int, check_scalar, check_tuple
+from course.feedback import check_array, check_int, check_tuple
 
 from ..grading.job import fresh_input, replaceable
 
@@ -76,10 +76,6 @@ def compare_int(actual, expected, what, case):
 def compare_array(actual, expected, what, case):
     check_array(actual, expected, what, rtol=case.rtol, atol=case.atol,
                 dtype=expected.dtype, hint=case.hint)
-
-
-def compare_scalar(actual, expected, what, case):
-    check_scalar(actual, expected, what, rtol=case.rtol, atol=case.atol, hint=case.hint)
 
 
 def compare_tuple(*names):

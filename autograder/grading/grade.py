@@ -31,8 +31,8 @@ import nbformat
 
 from . import intake, sandbox, stream, trusted
 from ..course_root import CourseError, assignments, load_config
-from ..notebook import grade_ids, topic
-from .job import HARNESS_FILES
+from ..notebook import grade_ids, nbgrader_meta, topic
+from .job import CALLS, CALLS_STATUS, EXECUTED, HARNESS_FILES, INPUTS, JOB_FILE
 
 
 
@@ -50,11 +50,11 @@ class Row:
 def restore_tests(student_nb, release_nb, test_ids):
     """(notebook with the released test cells, [edited or deleted grade_ids])."""
     nb = copy.deepcopy(student_nb)
-    release_cells = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in release_nb.cells
-                     if c.metadata.get("nbgrader", {}).get("grade_id")}
+    release_cells = {nbgrader_meta(c).get("grade_id"): c for c in release_nb.cells
+                     if nbgrader_meta(c).get("grade_id")}
     seen, edited, cells = set(), [], []
     for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        meta = nbgrader_meta(cell)
         gid = meta.get("grade_id")
         if gid in test_ids and gid not in seen and cell.cell_type == "code":
             seen.add(gid)
@@ -65,13 +65,13 @@ def restore_tests(student_nb, release_nb, test_ids):
         if meta.get("grade") or gid in seen or gid in test_ids:
             cell.metadata.pop("nbgrader", None)   # a look-alike or duplicate test cell
         cells.append(cell)
-    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in release_nb.cells]
+    order = [nbgrader_meta(c).get("grade_id") for c in release_nb.cells]
     for gid in [g for g in order if g in test_ids and g not in seen]:
         edited.append(gid)
         before = order[:order.index(gid)]
         position = 0
         for i, cell in enumerate(cells):
-            if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") in before:
+            if nbgrader_meta(cell).get("grade_id") in before:
                 position = i + 1
         cells.insert(position, copy.deepcopy(release_cells[gid]))
     for cell in cells:
@@ -221,7 +221,7 @@ class Grader:
         self.work = Path(tempfile.mkdtemp(prefix="cnn-grade-"))
         os.chmod(self.work, 0o711)
         self.hide = [self.root, sandbox.package_repo(), self.work, *hide]
-        self.inputs = trusted.write_inputs(self.spec, self.work / "inputs")
+        self.inputs = trusted.write_inputs(self.spec, self.work / INPUTS)
         self.runs = plan_runs(self.spec)
         self.slots = queue.Queue()
         for slot in range(self.jobs):
@@ -278,7 +278,7 @@ class Grader:
             self._counter += 1
             job = self.work / "jobs" / f"{self._counter:04d}"
         given = {c.source.strip() for c in self.spec.release[name].cells if c.cell_type == "code"
-                 and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids}
+                 and nbgrader_meta(c).get("grade_id") not in test_ids}
         job_spec = {"notebook": "submission.ipynb", "test_cells": sorted(test_ids),
                     "cases": self.inputs, "course_cells": sorted(given),
                     "cell_timeout": self.limits.cell, "call_timeout": self.limits.call,
@@ -293,21 +293,21 @@ class Grader:
             bundle, outcome = self._sandboxed(job / "a", restored, {
                 **job_spec, "calls": first, "substitutes": runs.first_substitutes},
                 slot, runs.first_files, calls_only=False)
-            status = bundle.json("calls_status.json") or {}
+            status = bundle.json(CALLS_STATUS) or {}
             if runs.second and isinstance(status, dict) and status.get("done"):
                 # a run of its own: it never sees, and is never fed, what the first one wrote
                 second, later = self._sandboxed(job / "b", restored, {
                     **job_spec, "calls": runs.second, "substitutes": runs.second_substitutes},
                     slot, runs.second_files, calls_only=True)
                 outcome.absorb(later)
-                bundle.take(second, tuple(f"calls/{fn}/" for fn in runs.second))
+                bundle.take(second, tuple(f"{CALLS}/{fn}/" for fn in runs.second))
         finally:
             self.slots.put(slot)
             if not os.environ.get("CNN_GRADE_KEEP"):
                 shutil.rmtree(job, ignore_errors=True)
         # the student's code: cells as given in the release (imports, figures) are the course's
         code = [c.source for c in nb.cells if c.cell_type == "code"
-                and c.metadata.get("nbgrader", {}).get("grade_id") not in test_ids
+                and nbgrader_meta(c).get("grade_id") not in test_ids
                 and c.source.strip() not in given]
         result = trusted.evaluate(self.spec, name, bundle, outcome, code)
         if edited:
@@ -338,9 +338,9 @@ class Grader:
         nbformat.write(notebook, job / "submission.ipynb")
         for name in HARNESS_FILES:
             shutil.copy(Path(__file__).with_name(name), job / name)
-        shutil.copytree(self.work / "inputs", job / "inputs")
+        shutil.copytree(self.work / INPUTS, job / INPUTS)
         self._font_cache(job / ".mpl")
-        (job / "job.json").write_text(json.dumps(spec))
+        (job / JOB_FILE).write_text(json.dumps(spec))
 
     @staticmethod
     def _font_cache(target):
@@ -366,7 +366,7 @@ MAX_EXECUTED_MB = 64
 
 def executed_notebook(bundle):
     """The executed notebook the run sent back, checked like a submission, or None."""
-    data = bundle.records.get("executed.ipynb")
+    data = bundle.records.get(EXECUTED)
     if data is None:
         return None
     try:

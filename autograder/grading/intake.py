@@ -110,12 +110,10 @@ def read_notebook(path):
     return nb, flags
 
 
-_LOOSE = set()   # <student>.ipynb files: their name is the student's, not a rename
-
-
 def _student_folders(folder):
-    """{student: [notebook paths]} from a folder of <student>/... or <student>.ipynb."""
-    found = {}
+    """({student: [notebook paths]}, loose) from a folder of <student>/... or <student>.ipynb;
+    loose holds the <student>.ipynb files: their name is the student's, not a rename."""
+    found, loose = {}, set()
     entries = sorted(p for p in Path(folder).iterdir() if not p.name.startswith((".", "__MACOSX")))
     if len(entries) == 1 and entries[0].is_dir() and not any(entries[0].glob("*.ipynb")) \
             and all(p.is_dir() for p in entries[0].iterdir()):
@@ -126,8 +124,8 @@ def _student_folders(folder):
                                        if ".ipynb_checkpoints" not in p.parts)
         elif entry.suffix == ".ipynb":
             found.setdefault(entry.stem, []).append(entry)
-            _LOOSE.add(entry)
-    return found
+            loose.add(entry)
+    return found, loose
 
 
 def unzip(archive, target):
@@ -155,6 +153,7 @@ def collect(root, assignment, expected, others, submissions=None, workdir=None):
     others: {(assignment, notebook name): set of grade_ids} of the other assignments.
     """
     root = Path(root)
+    loose = set()
     if submissions is None:
         base = root / "submitted"
         paths = {}
@@ -167,19 +166,20 @@ def collect(root, assignment, expected, others, submissions=None, workdir=None):
         source = Path(submissions)
         if source.is_file() and zipfile.is_zipfile(source):
             source = unzip(source, Path(workdir) / "unzipped")
-        paths = _student_folders(source)
+        paths, loose = _student_folders(source)
     found = []
     for student, files in sorted(paths.items()):
         try:
-            found.append(match(student, files, expected, others))
+            found.append(match(student, files, expected, others, loose))
         except Exception as error:  # noqa: BLE001 - one student never stops the batch
             found.append(Submission(student, flags={"grader-error": (
                 f"its submission could not be read: {type(error).__name__}: {str(error)[:200]}")}))
     return found
 
 
-def match(student, files, expected, others):
-    """One student's Submission: each expected notebook found by name, else by its cells."""
+def match(student, files, expected, others, loose=frozenset()):
+    """One student's Submission: each expected notebook found by name, else by its cells
+    (`loose`: files named after the student, which are not renamed notebooks)."""
     sub = Submission(student)
     readable = []
     for path in files:
@@ -195,7 +195,7 @@ def match(student, files, expected, others):
             sub.notebooks[name] = by_name[0][1]
         elif by_cells:
             sub.notebooks[name] = by_cells[0][1]
-            if by_cells[0][0] in _LOOSE and len(files) == 1:
+            if by_cells[0][0] in loose and len(files) == 1:
                 continue
             sub.flags["renamed-notebook"] = (f"{by_cells[0][0].name} graded as {name} "
                                              "(same cells, another name)")

@@ -56,9 +56,13 @@ from pathlib import Path
 import numpy as np
 
 try:
-    from .job import (encode, folder_loader, decode, error_record, replaceable, fresh_input, AUDIT_TAG, RECORDS_MAGIC, MAX_RECORD_BYTES)
+    from .job import (AUDIT_TAG, CALLS, CALLS_STATUS, CALLS_TIMEOUT, EXECUTED, INPUTS, JOB_FILE,
+                      KERNEL_STATUS, MAX_RECORD_BYTES, OUT, RECORDS_MAGIC, VISIBLE, decode, encode,
+                      error_record, folder_loader, fresh_input, replaceable)
 except ImportError:   # run as a script in the sandbox: job.py sits beside this file
-    from job import (encode, folder_loader, decode, error_record, replaceable, fresh_input, AUDIT_TAG, RECORDS_MAGIC, MAX_RECORD_BYTES)
+    from job import (AUDIT_TAG, CALLS, CALLS_STATUS, CALLS_TIMEOUT, EXECUTED, INPUTS, JOB_FILE,
+                     KERNEL_STATUS, MAX_RECORD_BYTES, OUT, RECORDS_MAGIC, VISIBLE, decode, encode,
+                     error_record, folder_loader, fresh_input, replaceable)
 
 MAX_TEXT = 20_000          # characters kept per text output in the executed notebook
 MAX_OUTPUTS_BYTES = 2_000_000
@@ -117,7 +121,7 @@ class Recorder:
             if self.depth:
                 return fn(*args, **kwargs)
             k, self.k = self.k, self.k + 1
-            folder = self.outdir / "visible" / str(self.cell)
+            folder = self.outdir / VISIBLE / str(self.cell)
             before = _array_arguments(args, kwargs)
             self.depth += 1
             try:
@@ -164,7 +168,7 @@ def phase_a(job_dir, work, job, audit):
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
-    out = work / "out"
+    out = work / OUT
     nb = nbformat.read(job_dir / job["notebook"], as_version=4)
     tests = set(job["test_cells"])
     client = NotebookClient(nb, timeout=job["cell_timeout"], kernel_name="python3",
@@ -218,7 +222,7 @@ def phase_a(job_dir, work, job, audit):
                     status["cells"][grade_id] = ("error:" + errors[0].get("ename", "")) if errors else "ok"
                 _truncate_outputs(cell)
                 audit.check_disk()
-                _write_json(out / "kernel.json", status)
+                _write_json(out / KERNEL_STATUS, status)
     except DeadKernelError as error:
         status["crashed"] = f"the kernel died ({str(error)[:200]})"
     except Exception as error:  # noqa: BLE001 - report, do not crash
@@ -227,8 +231,8 @@ def phase_a(job_dir, work, job, audit):
     for cell in nb.cells:
         if cell.cell_type == "code":
             _truncate_outputs(cell)
-    _write_json(out / "kernel.json", status)
-    _write_file(out / "executed.ipynb", nbformat.writes(nb))
+    _write_json(out / KERNEL_STATUS, status)
+    _write_file(out / EXECUTED, nbformat.writes(nb))
 
 
 def _grade_id(cell):
@@ -315,7 +319,7 @@ def install_import_guard(audit, forbidden, course_codes, course_dir):
 
 
 def phase_b(job_dir, work, job, audit):
-    out = work / "out"
+    out = work / OUT
     status = {"cell_errors": [], "done": False}
     # plain json: importing nbformat costs seconds
     nb = json.loads((job_dir / job["notebook"]).read_text())
@@ -360,7 +364,7 @@ def phase_b(job_dir, work, job, audit):
         if source.strip() not in course_cells:
             students |= set(sys.modules) - before
         audit.check_disk()
-        _write_json(out / "calls_status.json", status)
+        _write_json(out / CALLS_STATUS, status)
     substitutes = {}
     for name, uses in job.get("substitutes", {}).items():
         try:
@@ -377,8 +381,8 @@ def phase_b(job_dir, work, job, audit):
                 if replaceable(used, namespace.get(used), job["functions"])}
         saved = {used: namespace[used] for used in uses if used in namespace}
         for i, spec in enumerate(job["cases"].get(name, [])):
-            folder = out / "calls" / name
-            inputs = load(job_dir / "inputs" / name)
+            folder = out / CALLS / name
+            inputs = load(job_dir / INPUTS / name)
             if timed_out:   # one slow case is enough: do not wait for every other one
                 _write_json(folder / f"{i}.json", {"t": "error", "ename": "CallTimeout",
                                                    "evalue": "skipped after a time-out"})
@@ -410,7 +414,7 @@ def phase_b(job_dir, work, job, audit):
         audit.check_disk()
     status["done"] = True
     status["modules"] = sorted(students | (set(sys.modules) - before))
-    _write_json(out / "calls_status.json", status)
+    _write_json(out / CALLS_STATUS, status)
 
 
 def _logging(name, reference, log, folder, case):
@@ -471,14 +475,14 @@ def prepare(job_dir, work):
         for path in sorted(source.iterdir()) if source.is_dir() else []:
             if path.is_file():
                 (target / path.name).write_bytes(path.read_bytes())
-    (work / "out").mkdir(exist_ok=True)
+    (work / OUT).mkdir(exist_ok=True)
 
 
 def main(argv):
     job_dir, work = Path(argv[1]), Path(argv[2])
     options = argv[3:]
     audit_fd = int(options[options.index("--audit-fd") + 1]) if "--audit-fd" in options else None
-    job = json.loads((job_dir / "job.json").read_text())
+    job = json.loads((job_dir / JOB_FILE).read_text())
     os.chdir(work)
     audit = Audit(audit_fd, job.get("quota_paths", []))
     if "--phase-b" in options:
@@ -501,9 +505,9 @@ def main(argv):
                        pass_fds=() if audit_fd is None else (audit_fd,),
                        env={**os.environ, "MPLBACKEND": "Agg"})
     except subprocess.TimeoutExpired:
-        _write_json(work / "out" / "calls_timeout.json", {"timeout": job["calls_timeout"]})
+        _write_json(work / OUT / CALLS_TIMEOUT, {"timeout": job["calls_timeout"]})
     audit.check_disk()
-    write_records(stream, work / "out")
+    write_records(stream, work / OUT)
     return 0
 
 

@@ -52,8 +52,8 @@ import nbformat
 import numpy as np
 
 from ..checks.cases import expected_output
-from ..notebook import HIDDEN_MARKERS
-from .job import Opaque, decode, encode
+from ..notebook import HIDDEN_MARKERS, nbgrader_meta
+from .job import CALLS, CALLS_STATUS, CALLS_TIMEOUT, KERNEL_STATUS, VISIBLE, Opaque, decode, encode
 
 HIDDEN_BEGIN, HIDDEN_END = HIDDEN_MARKERS
 FORBIDDEN = ("torch", "tensorflow", "jax", "jaxlib", "keras", "scipy.signal", "scipy.ndimage",
@@ -91,7 +91,6 @@ class Spec:
     cases: dict           # {function: [Case]}
     expected: dict        # {function: [expected value]}
     imports: str          # import statements of the source's other cells
-    inputs_dir: Path | None = None
 
     @property
     def functions(self):
@@ -171,7 +170,7 @@ def _build_spec(root, assignment):
     for name, nb in sources.items():
         answers[name] = []
         for cell in nb.cells:
-            meta = cell.metadata.get("nbgrader", {})
+            meta = nbgrader_meta(cell)
             if cell.cell_type != "code":
                 continue
             if meta.get("grade") and meta.get("grade_id"):
@@ -303,20 +302,6 @@ FILE_CALLS = {"open", "remove", "unlink", "rmtree", "rmdir", "write_text", "writ
               "read_text", "read_bytes", "copy", "copyfile", "system", "popen", "run"}
 
 
-def _touches_outside(call):
-    """A file operation on a literal absolute path, or one that climbs out with '..'."""
-    name = getattr(call.func, "id", None) or getattr(call.func, "attr", None)
-    if name not in FILE_CALLS:
-        return False
-    for arg in ast.walk(call):
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-            text = arg.value
-            if (text.startswith("/") and len(text) > 1) or ".." in text.split("/") \
-                    or text.startswith("~"):
-                return True
-    return False
-
-
 def _root_name(node):
     while isinstance(node, (ast.Attribute, ast.Subscript)):
         node = node.value
@@ -350,7 +335,7 @@ def _replay_writes(written, args, kwargs, load):
 
 def replay_visible(spec, cell, bundle):
     """('pass'|'fail'|'unavailable'|'not-run', message): the visible test on the recorded values."""
-    prefix = f"visible/{cell.grade_id}/"
+    prefix = f"{VISIBLE}/{cell.grade_id}/"
     numbered = [n[len(prefix):-5] for n in bundle.names(prefix) if n.endswith(".json")]
     numbered = sorted((int(k) for k in numbered if k.isdigit() and len(k) < 9))
     where = bundle.loader(prefix)
@@ -423,7 +408,7 @@ def _replay_log(check, case, bundle, prefix, i):
 def compare_case(spec, fn, i, bundle):
     """(passed, message) for hidden case i of fn."""
     case = spec.cases[fn][i]
-    prefix = f"calls/{fn}/"
+    prefix = f"{CALLS}/{fn}/"
     record = bundle.json(f"{prefix}{i}.json")
     if not isinstance(record, dict):
         return False, f"{case.name}: no result (the run stopped before this case)"
@@ -472,11 +457,11 @@ def _input_independent(spec, bundle, failing):
     cases gives. Crashes are not evidence either way."""
     prints = []
     for fn, i in failing:
-        record = bundle.json(f"calls/{fn}/{i}.json")
+        record = bundle.json(f"{CALLS}/{fn}/{i}.json")
         if not isinstance(record, dict) or record.get("t") == "error":
             continue
         try:
-            prints.append((fn, _fingerprint(decode(record, bundle.loader(f"calls/{fn}/")))))
+            prints.append((fn, _fingerprint(decode(record, bundle.loader(f"{CALLS}/{fn}/")))))
         except Exception:  # noqa: BLE001 - an undecodable value says nothing
             continue
     return len(prints) >= 2 and len(set(prints)) <= max(1, len(prints) // 4)
@@ -503,10 +488,10 @@ def _mapping(value):
 def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
     """Trusted results of the sandboxed runs of `notebook`, from their records (a
     stream.Bundle) and the Outcome (see the module docstring)."""
-    kernel = _mapping(bundle.json("kernel.json"))
-    calls = _mapping(bundle.json("calls_status.json"))
+    kernel = _mapping(bundle.json(KERNEL_STATUS))
+    calls = _mapping(bundle.json(CALLS_STATUS))
     audit = getattr(outcome, "audit", None) or {}
-    flags, notes = {}, []
+    flags = {}
     cells, functions = {}, {}
     for fn in spec.cases:
         recorded = any(case.before is not None for case in spec.cases[fn])
@@ -553,9 +538,9 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
     errors = [e for e in _list(kernel.get("errors")) + _list(calls.get("cell_errors"))
               if isinstance(e, dict)]
     call_errors = [r for fn in spec.cases for i in range(len(spec.cases[fn]))
-                   if _mapping(r := bundle.json(f"calls/{fn}/{i}.json")).get("t") == "error"]
+                   if _mapping(r := bundle.json(f"{CALLS}/{fn}/{i}.json")).get("t") == "error"]
     if (outcome is not None and outcome.timed_out) or kernel.get("timeout") \
-            or "calls_timeout.json" in bundle.records \
+            or CALLS_TIMEOUT in bundle.records \
             or any(e.get("ename") in ("CallTimeout", "Timeout") for e in errors + call_errors):
         flags["timeout"] = "a cell, a hidden call or the whole notebook hit its time limit"
     if kernel.get("memory") or any(e.get("ename") == "MemoryError" for e in errors + call_errors):
@@ -596,5 +581,5 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
                     first_failure=failing[0] if failing else "",
                     hints=failing_hints(spec.cases[fn], results))
         del data["results"]
-    return {"cells": cells, "functions": functions, "flags": flags, "notes": notes,
+    return {"cells": cells, "functions": functions, "flags": flags,
             "seconds": getattr(outcome, "seconds", None)}

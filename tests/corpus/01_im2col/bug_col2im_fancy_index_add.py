@@ -1,4 +1,5 @@
 # col2im with fancy-index += : repeated indices are written once, overlaps are lost (mistake 6)
+# message: col2im; values differ
 import numpy as np
 
 

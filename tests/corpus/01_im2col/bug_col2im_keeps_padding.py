@@ -1,4 +1,5 @@
 # col2im returns the padded image: the border is never cut off (mistake 3)
+# message: col2im; shape (2, 3, 9, 7); padding is cut off
 import numpy as np
 
 

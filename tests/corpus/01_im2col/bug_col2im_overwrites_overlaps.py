@@ -1,4 +1,5 @@
 # col2im assigns (=) instead of adding (+=): overlapping windows lose gradient (mistake 6)
+# message: col2im; values differ
 import numpy as np
 
 

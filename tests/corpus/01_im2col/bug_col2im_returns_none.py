@@ -1,4 +1,5 @@
 # col2im fills the image but forgets to return it (mistake 13)
+# message: col2im; returned None
 import numpy as np
 
 

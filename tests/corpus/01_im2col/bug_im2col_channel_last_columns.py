@@ -1,4 +1,5 @@
 # im2col orders the columns (i, j, c): right shape, scrambled values (mistake 8)
+# message: im2col; the right values in the wrong places; columns are (c, i, j)
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # im2col uses the height for both axes: only right on square images (mistakes 1 and 16)
+# message: im2col; raised ValueError
 import numpy as np
 
 

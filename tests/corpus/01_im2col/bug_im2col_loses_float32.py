@@ -1,4 +1,5 @@
 # im2col builds the padded image with np.zeros(shape): float32 input comes back as float64
+# message: im2col keeps float32; dtype float64
 import numpy as np
 
 

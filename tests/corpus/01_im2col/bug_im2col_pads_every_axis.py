@@ -1,4 +1,5 @@
 # im2col pads all four axes with np.pad(x, pad): batch and channels grow too (mistake 3)
+# message: im2col; shape (140, 45)
 import numpy as np
 
 

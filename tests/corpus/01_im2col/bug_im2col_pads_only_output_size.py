@@ -1,4 +1,5 @@
 # im2col counts the padding in OH and OW but never pads x: the windows run off the image
+# message: im2col; raised ValueError; broadcast
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # im2col fills the padded image with xp[:, :, p:-p, p:-p] = x, an empty slice when pad == 0 (mistake 4)
+# message: im2col; pad 0; raised ValueError
 import numpy as np
 
 

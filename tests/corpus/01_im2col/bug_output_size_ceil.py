@@ -1,4 +1,5 @@
 # conv_output_size rounds up: one window too many when the stride does not divide evenly (mistake 1)
+# message: conv_output_size; returned 4, expected 3; //
 import math
 
 

@@ -1,4 +1,5 @@
 # dout (N, F, OH, OW) reshaped straight to (N*OH*OW, F): rows no longer match the rows of cols (mistake 8)
+# message: conv_backward; dx; values differ
 def conv_backward(dout, x, w, stride=1, pad=0):
     f, _, kh, kw = w.shape
     grad_rows = dout.reshape(-1, f)

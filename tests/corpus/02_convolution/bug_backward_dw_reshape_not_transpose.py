@@ -1,4 +1,5 @@
 # dw computed as cols.T @ grad_rows, shape (C*kh*kw, F), then reshaped to w.shape without a transpose (mistake 8)
+# message: conv_backward; dw; the right values in the wrong places
 def conv_backward(dout, x, w, stride=1, pad=0):
     f, _, kh, kw = w.shape
     grad_rows = dout.transpose(0, 2, 3, 1).reshape(-1, f)

@@ -1,4 +1,5 @@
 # dx never computed (the col2im step is missing): all zeros (mistake 13)
+# message: conv_backward; dx; all zeros
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # the backward pass forgets the stride in im2col and col2im (mistake 2)
+# message: conv_backward; stride 2; raised ValueError
 def conv_backward(dout, x, w, stride=1, pad=0):
     f, _, kh, kw = w.shape
     grad_rows = dout.transpose(0, 2, 3, 1).reshape(-1, f)

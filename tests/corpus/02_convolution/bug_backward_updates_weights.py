@@ -1,4 +1,5 @@
 # the backward pass also takes an SGD step on w (mistake 17)
+# message: conv_backward; read-only; writes into one of its inputs
 def conv_backward(dout, x, w, stride=1, pad=0):
     f, _, kh, kw = w.shape
     grad_rows = dout.transpose(0, 2, 3, 1).reshape(-1, f)

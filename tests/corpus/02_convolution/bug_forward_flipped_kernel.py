@@ -1,4 +1,5 @@
 # true convolution: the kernel is flipped, PyTorch's cross-correlation is not (mistake 5)
+# message: conv_forward; values differ; sum(w[f] * window
 def conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape
     f, _, kh, kw = w.shape

@@ -1,4 +1,5 @@
 # the bias is never added
+# message: conv_forward; values differ; b[f]
 def conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape
     f, _, kh, kw = w.shape

@@ -1,4 +1,5 @@
 # "same" padding for a 3x3 kernel hard-coded: pad=1 whatever the caller asks (mistake 16)
+# message: conv_forward; pad 0; shape (1, 3, 4, 5)
 def conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape
     f, _, kh, kw = w.shape

@@ -1,4 +1,5 @@
 # OW computed from H instead of W (a copy-paste slip): wrong whenever H != W (mistake 1)
+# message: conv_forward; raised ValueError; OW from W and kw
 def conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape
     f, _, kh, kw = w.shape

@@ -1,4 +1,5 @@
 # stride not passed on to im2col: windows placed at every pixel (mistake 2)
+# message: conv_forward; stride 2; shape (1, 3, 5, 7)
 def conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape
     f, _, kh, kw = w.shape

@@ -1,4 +1,5 @@
 # loops over kernel offsets into a float64 buffer: float32 inputs come back as float64 (mistake 14)
+# message: conv_forward keeps float32; dtype float64
 import numpy as np
 
 

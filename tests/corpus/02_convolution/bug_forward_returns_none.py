@@ -1,4 +1,5 @@
 # the output is computed but never returned (mistake 13)
+# message: conv_forward; returned None
 def conv_forward(x, w, b, stride=1, pad=0):
     n, _, h, width = x.shape
     f, _, kh, kw = w.shape

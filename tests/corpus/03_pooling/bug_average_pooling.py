@@ -1,4 +1,5 @@
 # average pooling instead of max pooling: the mean of each window, and its gradient spread evenly over the window
+# message: maxpool_forward; values differ
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # backward copies the gradient to every tied maximum (mask = window == max), not only the first (mistake 7)
+# message: maxpool_backward; tied; several elements
 import numpy as np
 
 

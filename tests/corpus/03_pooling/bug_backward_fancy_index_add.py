@@ -1,4 +1,5 @@
 # backward routes with fancy-index += : repeated indices are written once, overlapping wins are lost (mistake 6)
+# message: maxpool_backward; add (+=), never assign (=)
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # backward scans each window with >=, so the LAST tied maximum takes the gradient (mistake 7)
+# message: maxpool_backward; tied
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # backward assigns (=) instead of adding (+=): an element that wins several overlapping windows keeps one gradient (mistake 6)
+# message: maxpool_backward; add (+=), never assign (=)
 import numpy as np
 
 

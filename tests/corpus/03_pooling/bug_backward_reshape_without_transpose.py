@@ -1,4 +1,5 @@
 # backward flattens (N, C, OH, k, OW, k) windows with reshape where a transpose is needed: the wrong element gets the gradient (mistake 8)
+# message: maxpool_backward; the right values in the wrong places
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # backward fills dx but forgets to return it (mistake 13)
+# message: maxpool_backward; returned None
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # the classic "repeat the output and compare" backward: every tied maximum gets dout and stride is assumed equal to size (mistakes 7, 2)
+# message: maxpool_backward; stride 2; raised ValueError
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # forward places windows every `size` pixels whatever the stride (assumes stride == size) (mistake 2)
+# message: maxpool_forward; stride 2; windows start every `stride` pixels
 import numpy as np
 
 

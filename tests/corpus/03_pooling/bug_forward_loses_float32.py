@@ -1,4 +1,5 @@
 # forward builds its output with np.zeros(shape): float32 input comes back as float64 (mistake 14)
+# message: maxpool_forward keeps float32; dtype float64
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # forward rounds the number of windows up: a partial window at the border becomes an extra output row/column (mistake 1)
+# message: maxpool_forward; shape (1, 2, 4, 5); (H - size) // stride + 1
 import math
 
 import numpy as np

@@ -1,4 +1,5 @@
 # dense_backward sums db over every axis: a scalar instead of shape (M,) (mistake 11)
+# message: dense_backward; db; expected an array of shape (4,)
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # dense_backward accumulates db in np.zeros(M), which is float64: float32 input gives a float64 db (mistake 14)
+# message: dense_backward keeps float32; dtype float64
 import numpy as np
 
 

@@ -1,4 +1,5 @@
 # dense_backward also takes an SGD step on w, writing into its parameter (mistake 17)
+# message: dense_backward; read-only; writes into one of its inputs
 def dense_backward(dout, x, w):
     dx = dout @ w.T
     dw = x.T @ dout

@@ -1,4 +1,5 @@
 # divides dz by N twice: once on the probabilities, once more at the end
+# message: cross_entropy_loss; dz; / N
 def cross_entropy_loss(z, y):
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)

@@ -1,4 +1,5 @@
 # gradient with the wrong sign: one_hot(y) - softmax(z), the direction that raises the loss
+# message: cross_entropy_loss; dz; softmax(z) - one_hot(y)
 def cross_entropy_loss(z, y):
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)

@@ -1,4 +1,5 @@
 # shifts the caller's logits in place (z -= max): fails on a read-only z
+# message: cross_entropy_loss; read-only; writes into one of its inputs
 def cross_entropy_loss(z, y):
     n = z.shape[0]
     z -= z.max(axis=1, keepdims=True)

@@ -1,4 +1,5 @@
 # picks log_probs[:, y], an N x N matrix, instead of one entry per row
+# message: cross_entropy_loss; loss; the mean over the batch
 def cross_entropy_loss(z, y):
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)

@@ -1,4 +1,5 @@
 # sums the loss over the batch instead of averaging (dz is still divided by N)
+# message: cross_entropy_loss; loss; the mean over the batch
 def cross_entropy_loss(z, y):
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)

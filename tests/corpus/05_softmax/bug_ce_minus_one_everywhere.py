@@ -1,4 +1,5 @@
 # subtracts 1 from every probability instead of only at the true class
+# message: cross_entropy_loss; dz; one_hot(y)
 def cross_entropy_loss(z, y):
     n = z.shape[0]
     shifted = z - z.max(axis=1, keepdims=True)
