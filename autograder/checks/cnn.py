@@ -15,6 +15,7 @@ validation set, same seed same run).
 """
 
 import functools
+import threading
 
 import numpy as np
 
@@ -215,23 +216,26 @@ def _update_cases():
 
 # ---------------------------------------------------------------- train
 
-class _Recorder:
+class _Recorder(threading.local):
     """Stand-ins for model_loss_and_grads and sgd_momentum_update that log every call.
 
     Each stand-in carries its reference as `__wrapped__`: the sandboxed grader
     calls the reference there, logs the calls, and replays the log through the
-    stand-in afterwards (autograder.grading.trusted), which rebuilds the same recording."""
+    stand-in afterwards (autograder.grading.trusted), which rebuilds the same recording.
+    What it records is its thread's own (threading.local): grading threads compare
+    their submissions' train cases side by side, without a lock. `orders` keeps the
+    batch orders of the earlier train cases of one run of the cases, by seed."""
 
     def __init__(self):
         self.batches, self.steps = [], []
-        self.index, self.batch_size = {}, None
+        self.index, self.batch_size, self.orders = {}, None, {}
 
     def start(self, data, batch_size, first=False):
         self.batches, self.steps = [], []
         self.index = {row.tobytes(): i for i, row in enumerate(data.x_train)}
         self.batch_size = batch_size
         if first:
-            _ORDERS.clear()
+            self.orders = {}
 
     def model_loss_and_grads(self, params, x, y):
         if len(x) <= self.batch_size:  # larger calls are evaluations, not training batches
@@ -285,9 +289,6 @@ def _check_result(actual, what, epochs):
             raise AssertionError(f"{what}: history[{key!r}] has {len(history[key])} entries, "
                                  f"expected one per epoch ({epochs})")
     return params, history
-
-
-_ORDERS = {}  # batch orders of earlier train cases, by seed (same seed -> same order)
 
 
 def _check_loop(history, data, batch_size, lr, momentum, seed, what):
@@ -348,13 +349,14 @@ def _check_loop(history, data, batch_size, lr, momentum, seed, what):
             check_scalar(history[f"{split}_acc"][epoch], acc, f"{where}, {split}_acc",
                          rtol=1e-6, hint=f"evaluate(params, data.x_{split}, data.y_{split}) "
                          "with the params at the end of the epoch")
-    if seed in _ORDERS and _ORDERS[seed] != orders:
+    earlier = RECORDER.orders   # same seed -> same order, another seed -> another
+    if seed in earlier and earlier[seed] != orders:
         raise AssertionError(f"{what}: a second run with the same seed shuffled differently — "
                              "draw every permutation from np.random.default_rng(seed)")
-    if any(o == orders for s, o in _ORDERS.items() if s != seed):
-        raise AssertionError(f"{what}: seeds {seed} and {[s for s in _ORDERS if s != seed]} "
+    if any(o == orders for s, o in earlier.items() if s != seed):
+        raise AssertionError(f"{what}: seeds {seed} and {[s for s in earlier if s != seed]} "
                              "shuffled the same way — use np.random.default_rng(seed)")
-    _ORDERS[seed] = orders
+    earlier[seed] = orders
 
 
 def compare_train(actual, expected, what, case):

@@ -42,7 +42,6 @@ reference of a function it computes.
 """
 
 import ast
-import contextlib
 import re
 import threading
 from dataclasses import dataclass, field
@@ -383,12 +382,6 @@ def replay_visible(spec, cell, bundle):
     return "pass", ""
 
 
-# The recording stand-ins, and what a recording remembers from one case to the next (the
-# shuffle of an earlier case with the same seed), are shared by the grading threads: one
-# submission's cases of a recorded function are replayed and compared together.
-_replay_lock = threading.Lock()
-
-
 def _replay_log(check, case, bundle, prefix, i):
     """Rebuild the recording the in-notebook check makes: the calls the sandboxed function made
     to the references (logged there) go through the check's recording stand-ins, in order."""
@@ -494,9 +487,9 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
     flags = {}
     cells, functions = {}, {}
     for fn in spec.cases:
-        recorded = any(case.before is not None for case in spec.cases[fn])
-        with _replay_lock if recorded else contextlib.nullcontext():
-            results = [compare_case(spec, fn, i, bundle) for i in range(len(spec.cases[fn]))]
+        # one submission's cases of a function in order, in this thread: a recording check
+        # keeps what an earlier case recorded in its thread's own state
+        results = [compare_case(spec, fn, i, bundle) for i in range(len(spec.cases[fn]))]
         functions[fn] = {"results": results}
     for cell in (c for c in spec.cells.values() if c.notebook == notebook):
         hidden = [(fn, i) for fn, indices in cell.cases.items() for i in indices]
