@@ -188,13 +188,7 @@ def phase_a(job_dir, work, job, audit):
     started = time.time()
     try:
         with client.setup_kernel():
-            setup = hidden(
-                "import sys as __s\n"
-                f"__s.path.insert(0, {str(job_dir)!r})\n"
-                "import run_submission as __cnn_rs\n"
-                "__s.path.pop(0)\n"
-                f"__cnn_rec__ = __cnn_rs.Recorder({str(out)!r}, {job['functions']!r})\n"
-                "del __s, __cnn_rs\n", 0)
+            setup = hidden(_recorder_setup(job_dir, out, job["functions"]), 0)
             if any(o.get("output_type") == "error" for o in setup.outputs):
                 status["errors"].append({"cell": -1, "ename": "setup", "evalue": str(setup.outputs)})
             for index, cell in enumerate(nb.cells):
@@ -209,15 +203,8 @@ def phase_a(job_dir, work, job, audit):
                 errors = [o for o in cell.outputs if o.get("output_type") == "error"]
                 if is_test:
                     hidden("__cnn_rec__.end()", index)
-                for e in errors:
-                    ename = e.get("ename", "")
-                    if ename == "KeyboardInterrupt" and time.time() - cell_start >= job["cell_timeout"] - 1:
-                        status["timeout"] = True
-                        ename = "Timeout"
-                    if ename == "MemoryError":
-                        status["memory"] = True
-                    status["errors"].append({"cell": index, "grade_id": grade_id, "ename": ename,
-                                             "evalue": str(e.get("evalue", ""))[:300]})
+                _note_errors(status, errors, index, grade_id,
+                             time.time() - cell_start >= job["cell_timeout"] - 1)
                 if is_test:
                     status["cells"][grade_id] = ("error:" + errors[0].get("ename", "")) if errors else "ok"
                 _truncate_outputs(cell)
@@ -233,6 +220,29 @@ def phase_a(job_dir, work, job, audit):
             _truncate_outputs(cell)
     _write_json(out / KERNEL_STATUS, status)
     _write_file(out / EXECUTED, nbformat.writes(nb))
+
+
+def _recorder_setup(job_dir, out, functions):
+    """The hidden first cell of phase A: a Recorder for the graded `functions`, from this file."""
+    return ("import sys as __s\n"
+            f"__s.path.insert(0, {str(job_dir)!r})\n"
+            "import run_submission as __cnn_rs\n"
+            "__s.path.pop(0)\n"
+            f"__cnn_rec__ = __cnn_rs.Recorder({str(out)!r}, {functions!r})\n"
+            "del __s, __cnn_rs\n")
+
+
+def _note_errors(status, errors, index, grade_id, ran_out_of_time):
+    """Add a cell's error outputs to the status: an interrupt at the time limit is a Timeout."""
+    for e in errors:
+        ename = e.get("ename", "")
+        if ename == "KeyboardInterrupt" and ran_out_of_time:
+            status["timeout"] = True
+            ename = "Timeout"
+        if ename == "MemoryError":
+            status["memory"] = True
+        status["errors"].append({"cell": index, "grade_id": grade_id, "ename": ename,
+                                 "evalue": str(e.get("evalue", ""))[:300]})
 
 
 def _grade_id(cell):
@@ -319,17 +329,41 @@ def install_import_guard(audit, forbidden, course_codes, course_dir):
 
 
 def phase_b(job_dir, work, job, audit):
+    """Run the notebook's definitions in one namespace, then call each graded function of
+    job["calls"] on every hidden case (see the module docstring)."""
     out = work / OUT
     status = {"cell_errors": [], "done": False}
     # plain json: importing nbformat costs seconds
     nb = json.loads((job_dir / job["notebook"]).read_text())
-    tests = set(job["test_cells"])
     namespace = {"__name__": "__main__"}
     course_cells = {c.strip() for c in job.get("course_cells", [])}
-    students = set()
     signal.signal(signal.SIGALRM, _on_alarm)
-    # nbgrader runs a hidden test where its cell is: what comes after the last one (the final
-    # training run, figures) defines nothing the tests see
+    cells = _definition_cells(nb, set(job["test_cells"]))
+    install_import_guard(audit, job.get("forbidden", []),
+                         frozenset(c for _, s, c, _ in cells
+                                   if s.strip() in course_cells and not isinstance(c, BaseException)),
+                         job.get("course_package") or "/nonexistent")
+    students = _run_cells(cells, namespace, job["cell_timeout"], course_cells, status, audit, out)
+    substitutes = _substitutes(job, status)
+    before = set(sys.modules)
+    for name in job["calls"]:
+        uses = {used: ref for used, ref in substitutes.get(name, {}).items()
+                if replaceable(used, namespace.get(used), job["functions"])}
+        saved = {used: namespace[used] for used in uses if used in namespace}
+        _call_cases(name, namespace, uses, job, job_dir, out / CALLS / name)
+        for used in uses:
+            namespace.pop(used, None)
+        namespace.update(saved)
+        audit.check_disk()
+    status["done"] = True
+    status["modules"] = sorted(students | (set(sys.modules) - before))
+    _write_json(out / CALLS_STATUS, status)
+
+
+def _definition_cells(nb, tests):
+    """[(index, source, code or the SyntaxError, grade_id)] of the code cells that are not
+    tests, up to the last test cell: nbgrader runs a hidden test where its cell is, so what
+    comes after the last one (the final training run, figures) defines nothing the tests see."""
     last = max((i for i, c in enumerate(nb["cells"]) if _grade_id(c) in tests), default=-1)
     cells = []
     for index, cell in enumerate(nb["cells"][:last + 1]):
@@ -342,17 +376,19 @@ def phase_b(job_dir, work, job, audit):
         except BaseException as error:  # noqa: BLE001 - a syntax error is the student's
             code = error
         cells.append((index, source, code, _grade_id(cell)))
-    course_dir = job.get("course_package") or "/nonexistent"
-    install_import_guard(audit, job.get("forbidden", []),
-                         frozenset(c for _, s, c, _ in cells
-                                   if s.strip() in course_cells and not isinstance(c, BaseException)),
-                         course_dir)
+    return cells
+
+
+def _run_cells(cells, namespace, timeout, course_cells, status, audit, out):
+    """Execute the cells in `namespace`, each within `timeout` seconds, noting their errors in
+    `status`; returns the modules that the student's cells (not the course's) imported first."""
+    students = set()
     for index, source, code, grade_id in cells:
         before = set(sys.modules)
         try:
             if isinstance(code, BaseException):
                 raise code
-            signal.alarm(job["cell_timeout"])
+            signal.alarm(timeout)
             exec(code, namespace)
         except BaseException as error:  # noqa: BLE001 - SystemExit included
             where = {"cell": index, "grade_id": grade_id}
@@ -365,56 +401,54 @@ def phase_b(job_dir, work, job, audit):
             students |= set(sys.modules) - before
         audit.check_disk()
         _write_json(out / CALLS_STATUS, status)
+    return students
+
+
+def _substitutes(job, status):
+    """{function: {name it calls: the importable reference}}; a failed import is noted and the
+    student's own functions are used then."""
     substitutes = {}
     for name, uses in job.get("substitutes", {}).items():
         try:
             substitutes[name] = {used: getattr(importlib.import_module(module), attr)
                                  for used, (module, attr) in uses.items()}
-        except Exception as error:  # noqa: BLE001 - the student's own functions are used then
+        except Exception as error:  # noqa: BLE001
             status["cell_errors"].append({"cell": "references", **error_record(error)})
-    before = set(sys.modules)
-    load = folder_loader
-    for name in job["calls"]:
-        fn = namespace.get(name)
-        timed_out = False
-        uses = {used: ref for used, ref in substitutes.get(name, {}).items()
-                if replaceable(used, namespace.get(used), job["functions"])}
-        saved = {used: namespace[used] for used in uses if used in namespace}
-        for i, spec in enumerate(job["cases"].get(name, [])):
-            folder = out / CALLS / name
-            inputs = load(job_dir / INPUTS / name)
-            if timed_out:   # one slow case is enough: do not wait for every other one
-                _write_json(folder / f"{i}.json", {"t": "error", "ename": "CallTimeout",
-                                                   "evalue": "skipped after a time-out"})
-                continue
-            log = []
-            namespace.update({used: _logging(used, ref, log, folder, i) if used in spec.get("log", ())
-                              else ref for used, ref in uses.items()})
+    return substitutes
+
+
+def _call_cases(name, namespace, uses, job, job_dir, folder):
+    """Call the student's `name` on each hidden case, with `uses` in place of what it calls,
+    and save each result (or error) to folder/<i>.json and each call log to <i>.log.json."""
+    fn = namespace.get(name)
+    inputs = folder_loader(job_dir / INPUTS / name)
+    timed_out = False
+    for i, spec in enumerate(job["cases"].get(name, [])):
+        if timed_out:   # one slow case is enough: do not wait for every other one
+            _write_json(folder / f"{i}.json", {"t": "error", "ename": "CallTimeout",
+                                               "evalue": "skipped after a time-out"})
+            continue
+        log = []
+        namespace.update({used: _logging(used, ref, log, folder, i) if used in spec.get("log", ())
+                          else ref for used, ref in uses.items()})
+        try:
+            args = [fresh_input(decode(a, inputs), spec["readonly"]) for a in spec["args"]]
+            kwargs = {k: fresh_input(decode(v, inputs), spec["readonly"])
+                      for k, v in spec["kwargs"].items()}
+            if not callable(fn):
+                raise NameError(f"{name} is not defined")
+            signal.alarm(job["call_timeout"])
             try:
-                args = [fresh_input(decode(a, inputs), spec["readonly"]) for a in spec["args"]]
-                kwargs = {k: fresh_input(decode(v, inputs), spec["readonly"])
-                          for k, v in spec["kwargs"].items()}
-                if not callable(fn):
-                    raise NameError(f"{name} is not defined")
-                signal.alarm(job["call_timeout"])
-                try:
-                    result = fn(*args, **kwargs)
-                finally:
-                    signal.alarm(0)
-                record = encode(result, folder, f"{i}")
-            except BaseException as error:  # noqa: BLE001
-                record = error_record(error)
-                timed_out = isinstance(error, CallTimeout)
-            if spec.get("log"):
-                _write_json(folder / f"{i}.log.json", log)
-            _write_json(folder / f"{i}.json", record)
-        for used in uses:
-            namespace.pop(used, None)
-        namespace.update(saved)
-        audit.check_disk()
-    status["done"] = True
-    status["modules"] = sorted(students | (set(sys.modules) - before))
-    _write_json(out / CALLS_STATUS, status)
+                result = fn(*args, **kwargs)
+            finally:
+                signal.alarm(0)
+            record = encode(result, folder, f"{i}")
+        except BaseException as error:  # noqa: BLE001
+            record = error_record(error)
+            timed_out = isinstance(error, CallTimeout)
+        if spec.get("log"):
+            _write_json(folder / f"{i}.log.json", log)
+        _write_json(folder / f"{i}.json", record)
 
 
 def _logging(name, reference, log, folder, case):

@@ -269,6 +269,24 @@ def bwrap_arguments(job_dir, hide, env, limits, userns=False, expose=()):
     return args + ["--"]
 
 
+def _limits_prefix(limits, uid, drop_to_uid, count_processes, root):
+    """setpriv (to the slot's own uid, as root) and prlimit (address space, file size, no core
+    dumps, and the process count where no cgroup holds it) in front of the command."""
+    prefix = []
+    if drop_to_uid:
+        prefix = [system_tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
+    prefix += [system_tool("prlimit"), f"--as={limits.memory_mb * 2 ** 20}",
+               f"--fsize={limits.fsize_mb * 2 ** 20}", "--core=0"]
+    if count_processes:
+        nproc = limits.nproc if root else len(_processes_of(uid)) + limits.nproc
+        prefix += [f"--nproc={nproc}"]
+    prefix += ["--"]
+    if None in prefix:
+        raise CourseError("prlimit or setpriv is missing from /usr/bin — "
+                          "`sudo apt-get install util-linux`")
+    return prefix
+
+
 def run(job_dir, limits, calls_only=False, hide=(), slot=0, sandbox=True, expose=(), work=None):
     """Run the harness on `job_dir` within the limits; returns an Outcome with its results.
 
@@ -288,19 +306,7 @@ def run(job_dir, limits, calls_only=False, hide=(), slot=0, sandbox=True, expose
             *(["--calls"] if calls_only else []), "--audit-fd", str(audit_w)]
     group = cgroup.make(f"cnn-grade-{os.getpid()}-{slot}-{time.monotonic_ns()}",
                         limits.nproc) if sandbox and os.geteuid() == 0 else None
-    prefix = []
-    if root and sandbox:
-        prefix = [system_tool("setpriv"), f"--reuid={uid}", f"--regid={uid}", "--clear-groups"]
-    mem = limits.memory_mb * 2 ** 20
-    prefix += [system_tool("prlimit"), f"--as={mem}", f"--fsize={limits.fsize_mb * 2 ** 20}",
-               "--core=0"]
-    if sandbox and group is None:
-        nproc = limits.nproc if root else len(_processes_of(uid)) + limits.nproc
-        prefix += [f"--nproc={nproc}"]
-    prefix += ["--"]
-    if None in prefix:
-        raise CourseError("prlimit or setpriv is missing from /usr/bin — "
-                          "`sudo apt-get install util-linux`")
+    prefix = _limits_prefix(limits, uid, root and sandbox, sandbox and group is None, root)
     if sandbox:
         command = prefix + bwrap_arguments(job_dir, hide, env, limits, how == "userns",
                                            expose) + argv

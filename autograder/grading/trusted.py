@@ -484,23 +484,32 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
     kernel = _mapping(bundle.json(KERNEL_STATUS))
     calls = _mapping(bundle.json(CALLS_STATUS))
     audit = getattr(outcome, "audit", None) or {}
+    # one submission's cases of a function in order, in this thread: a recording check
+    # keeps what an earlier case recorded in its thread's own state
+    results = {fn: [compare_case(spec, fn, i, bundle) for i in range(len(spec.cases[fn]))]
+               for fn in spec.cases}
     flags = {}
-    cells, functions = {}, {}
-    for fn in spec.cases:
-        # one submission's cases of a function in order, in this thread: a recording check
-        # keeps what an earlier case recorded in its thread's own state
-        results = [compare_case(spec, fn, i, bundle) for i in range(len(spec.cases[fn]))]
-        functions[fn] = {"results": results}
+    cells = _score_cells(spec, notebook, bundle, kernel, results, flags)
+    _flag_forbidden(cells, flags, student_code, calls, audit)
+    _flag_limits(flags, spec, bundle, kernel, calls, audit, outcome)
+    _flag_syntax(flags, calls)
+    return {"cells": cells, "functions": _function_summaries(spec, results), "flags": flags,
+            "seconds": getattr(outcome, "seconds", None)}
+
+
+def _score_cells(spec, notebook, bundle, kernel, results, flags):
+    """{grade_id: result} of the notebook's test cells. The points come from the hidden cases,
+    which call the reference versions of the other graded functions a function uses: the
+    visible tests call the student's own, so a bug in conv_output_size would cost im2col's
+    points too. Flags a notebook that claims what its returned values deny (tampered) and
+    answers that ignore their input (hard-coded)."""
+    cells = {}
     for cell in (c for c in spec.cells.values() if c.notebook == notebook):
         hidden = [(fn, i) for fn, indices in cell.cases.items() for i in indices]
-        passed = [functions[fn]["results"][i][0] for fn, i in hidden]
-        messages = [functions[fn]["results"][i][1] for fn, i in hidden
-                    if not functions[fn]["results"][i][0]]
+        passed = [results[fn][i][0] for fn, i in hidden]
+        messages = [results[fn][i][1] for fn, i in hidden if not results[fn][i][0]]
         visible, visible_message = replay_visible(spec, cell, bundle)
         claim = _mapping(kernel.get("cells")).get(cell.grade_id, "not-run")
-        # the points come from the hidden cases, which call the reference versions of the other
-        # graded functions a function uses: the visible tests call the student's own, so a bug
-        # in conv_output_size would cost im2col's points too
         ok = all(passed) if hidden else visible == "pass"
         cells[cell.grade_id] = {
             "points": cell.points, "score": cell.points if ok else 0.0,
@@ -517,6 +526,12 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
             flags.setdefault("hard-coded", f"{cell.grade_id}: the visible tests pass but almost "
                                            "every hidden case fails, with the same answer whatever "
                                            "the input (answers may be hard-coded)")
+    return cells
+
+
+def _flag_forbidden(cells, flags, student_code, calls, audit):
+    """forbidden-import (the score is 0) and tampered, from the static scan of the student's
+    code, the modules the run imported and the audit hook's notes."""
     forbidden, patches = static_scan(student_code)
     modules = calls.get("modules") if isinstance(calls.get("modules"), list) else []
     loaded = [m for m in modules if isinstance(m, str) and is_forbidden(m)]
@@ -527,7 +542,12 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
         for cell in cells.values():
             cell["score"] = 0.0
     if patches:
-        flags.setdefault("tampered", "suspicious code (patching numpy or the checker, or files outside the submission): " + "; ".join(patches[:3]))
+        flags.setdefault("tampered", "suspicious code (patching numpy or the checker, or files "
+                                     "outside the submission): " + "; ".join(patches[:3]))
+
+
+def _flag_limits(flags, spec, bundle, kernel, calls, audit, outcome):
+    """timeout, memory, disk-quota and crashed: the limits a run hit, and runs that ended early."""
     errors = [e for e in _list(kernel.get("errors")) + _list(calls.get("cell_errors"))
               if isinstance(e, dict)]
     call_errors = [r for fn in spec.cases for i in range(len(spec.cases[fn]))
@@ -538,6 +558,16 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
         flags["timeout"] = "a cell, a hidden call or the whole notebook hit its time limit"
     if kernel.get("memory") or any(e.get("ename") == "MemoryError" for e in errors + call_errors):
         flags["memory"] = "ran out of the memory allowed (MemoryError)"
+    if "disk-full" in audit:
+        flags["disk-quota"] = ("filled the space it may write to ("
+                               + ", ".join(sorted(set(audit["disk-full"]))) + ")")
+    crashed = _crash(bundle, kernel, calls, outcome, errors, call_errors, "timeout" in flags)
+    if crashed and "memory" not in flags:
+        flags["crashed"] = crashed
+
+
+def _crash(bundle, kernel, calls, outcome, errors, call_errors, timed_out):
+    """Why a run ended before its end, or None: the first cause that applies."""
     crashed = kernel.get("crashed") if isinstance(kernel.get("crashed"), str) else None
     if outcome is not None and (getattr(outcome, "too_many_processes", False)
                                 or getattr(outcome, "task_limit_hit", False)):
@@ -546,20 +576,20 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
         crashed = crashed or "sent back more results than the grader accepts"
     if bundle.damaged and bundle.records:
         crashed = crashed or bundle.damaged
-    if "disk-full" in audit:
-        flags["disk-quota"] = ("filled the space it may write to ("
-                               + ", ".join(sorted(set(audit["disk-full"]))) + ")")
     if any(e.get("ename") == "SystemExit" for e in errors):
         crashed = crashed or "the notebook called sys.exit"
-    if not kernel and "timeout" not in flags:
+    if not kernel and not timed_out:
         crashed = crashed or "the sandbox produced no report" + (
             f" ({outcome.stderr.strip()[-300:]})" if outcome is not None and outcome.stderr else "")
-    if kernel and not calls.get("done") and "timeout" not in flags:
+    if kernel and not calls.get("done") and not timed_out:
         crashed = crashed or "the process calling your functions stopped early (exit or crash)"
     if any(e.get("ename") == "BlockingIOError" for e in errors + call_errors):
         crashed = crashed or "hit the limit on processes (fork failed)"
-    if crashed and "memory" not in flags:
-        flags["crashed"] = crashed
+    return crashed
+
+
+def _flag_syntax(flags, calls):
+    """syntax-error, naming the answer cell and the line."""
     syntax = [e for e in _list(calls.get("cell_errors")) if isinstance(e, dict)
               and e.get("ename") in ("SyntaxError", "IndentationError", "TabError")]
     if syntax:
@@ -567,12 +597,14 @@ def evaluate(spec, notebook, bundle, outcome=None, student_code=()):
             (f"answer cell {e['grade_id']!r}" if isinstance(e.get("grade_id"), str)
              else f"cell {e.get('cell')}") + f" has a syntax error (line {e.get('lineno')}: "
             f"{str(e.get('text') or e.get('evalue'))[:120]})" for e in syntax[:3])
-    for fn, data in functions.items():
-        results = data["results"]
-        failing = [m for ok, m in results if not ok]
-        data.update(passed=sum(ok for ok, _ in results), total=len(results),
-                    first_failure=failing[0] if failing else "",
-                    hints=failing_hints(spec.cases[fn], results))
-        del data["results"]
-    return {"cells": cells, "functions": functions, "flags": flags,
-            "seconds": getattr(outcome, "seconds", None)}
+
+
+def _function_summaries(spec, results):
+    """{function: passed, total, first failure and the distinct hints of its failing cases}."""
+    summaries = {}
+    for fn, found in results.items():
+        failing = [m for ok, m in found if not ok]
+        summaries[fn] = {"passed": sum(ok for ok, _ in found), "total": len(found),
+                         "first_failure": failing[0] if failing else "",
+                         "hints": failing_hints(spec.cases[fn], found)}
+    return summaries
