@@ -90,7 +90,10 @@ def _crash_hint(fn, error):
 
 
 def _student_line(error):
-    """' (line 7 of im2col: `xp[...] = x`)': the deepest frame outside NumPy and this toolkit."""
+    """' (line 7 of im2col: `xp[...] = x`)': the deepest frame outside NumPy and this toolkit.
+    An exception that carries `student_line` says it itself (a replay of a recorded crash)."""
+    if isinstance(getattr(error, "student_line", None), str):
+        return error.student_line
     libraries = tuple({os.path.dirname(os.path.abspath(__file__)), os.path.dirname(np.__file__),
                        *sysconfig.get_paths().values()})
     for frame in reversed(traceback.extract_tb(error.__traceback__)):

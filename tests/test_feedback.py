@@ -23,7 +23,7 @@ from helpers import ROOT
 ASSIGNMENT = "01_im2col"
 BUG = ROOT / "tests" / "corpus" / ASSIGNMENT / "bug_col2im_overwrites_overlaps.py"
 HARNESS_TEXT = ("run_submission", "__cnn_rec__", "__cnn_rs", "Recorder(", "/cnn-sandbox",
-                "cnn-grade-", "job.json")
+                "cnn-grade-", "job.json", "replayed", "trusted.py")
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")

@@ -68,7 +68,7 @@ def restore_tests(student_nb, release_nb, test_ids):
     order = [nbgrader_meta(c).get("grade_id") for c in release_nb.cells]
     for gid in [g for g in order if g in test_ids and g not in seen]:
         edited.append(gid)
-        before = order[:order.index(gid)]
+        before = {g for g in order[:order.index(gid)] if g}   # graded cells, not every cell
         position = 0
         for i, cell in enumerate(cells):
             if nbgrader_meta(cell).get("grade_id") in before:

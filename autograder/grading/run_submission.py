@@ -41,6 +41,7 @@ Values travel as JSON plus `.npy` files written and read with
 allow_pickle=False: nothing that executes on load.
 """
 
+import functools
 import importlib
 import json
 import os
@@ -117,6 +118,7 @@ class Recorder:
                 ns[name] = self._wrap(name, fn)
 
     def _wrap(self, name, fn):
+        @functools.wraps(fn)   # a crash message names the student's function, not this wrapper
         def recorded(*args, **kwargs):
             if self.depth:
                 return fn(*args, **kwargs)
@@ -137,7 +139,6 @@ class Recorder:
             _write_json(folder / f"{k}.json",
                         {"fn": name, "value": encode(result, folder, f"{k}"), "written": written})
             return result
-        recorded.__wrapped__ = fn
         return recorded
 
     def end(self):
