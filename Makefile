@@ -6,7 +6,7 @@ export PATH := $(BIN):$(PATH)
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test build lab bench system
+.PHONY: demo test build lab bench system lock
 
 # Debian packages, installed only when missing: bubblewrap (the grader's OS sandbox) and
 # chromium (the feedback page's browser test)
@@ -23,14 +23,22 @@ system:
 		echo "warning: install$$missing with your system's package manager"; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || python3 -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -e .
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -e '.[test,torch]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,torch]'
 	touch $@
+
+# The one pinned environment (make, the student bundle, grading): resolve pyproject.toml's
+# ranges afresh and write every version to constraints.txt. Commit the result.
+lock:
+	rm -rf .lock-venv && python3 -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet '.[test,torch]'
+	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cnn-course' > constraints.txt
+	rm -rf .lock-venv
 
 demo: system $(STAMP)
 	cnn-course demo

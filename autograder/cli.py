@@ -36,6 +36,12 @@ def _check(args):
     return 0 if ok else 1
 
 
+def _export(args):
+    from .building.export import export_student
+    from .course_root import find_root
+    print(f"wrote {export_student(find_root(args.root), args.out)}")
+
+
 def _sandbox_options(parser):
     parser.add_argument("--no-sandbox", action="store_true",
                         help="run student code without bubblewrap (unsafe)")
@@ -67,6 +73,11 @@ def main(argv=None):
     check.add_argument("notebook")
     _sandbox_options(check)
     check.set_defaults(run=_check)
+    export = commands.add_parser("export", help="what to hand out: `export student OUT.zip` "
+                                 "(release notebooks and the toolkit, no solutions)")
+    export.add_argument("what", choices=["student"])
+    export.add_argument("out", help="the .zip to write")
+    export.set_defaults(run=_export)
     args = parser.parse_args(argv)
     from .course_root import CourseError
     try:

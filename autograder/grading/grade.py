@@ -380,6 +380,22 @@ def executed_notebook(bundle):
     return nb
 
 
+def register(root, assignment):
+    """Put `assignment` and its graded cells into nbgrader's gradebook, as
+    `nbgrader generate_assignment` does, writing its release copy to a scratch folder (the
+    course's release/ is `cnn-course build`'s)."""
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    with tempfile.TemporaryDirectory(prefix="cnn-register-") as scratch:
+        config = load_config(root)
+        config.CourseDirectory.release_directory = scratch
+        api = NbGraderAPI(coursedir=CourseDirectory(config=config), config=config)
+        result = api.generate_assignment(assignment, force=True)
+    if not result["success"]:
+        raise CourseError(f"source/{assignment}: nbgrader generate_assignment failed — run "
+                          f"`nbgrader generate_assignment {assignment} --force` to see why")
+
+
 def fill_gradebook(root, assignment, spec, rows, log=print):
     """Write the trusted scores into nbgrader's gradebook (from this one process)."""
     from nbgrader.api import Gradebook, MissingEntry
@@ -390,9 +406,13 @@ def fill_gradebook(root, assignment, spec, rows, log=print):
     with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         try:
             gb.find_assignment(assignment)
+            known = True
         except MissingEntry:
-            raise CourseError(f"{assignment} is not in the gradebook — run "
-                              f"`cnn-course build {assignment}` first") from None
+            known = False
+    if not known:
+        log(f"{assignment} is not in the gradebook yet: registering it from source/{assignment}")
+        register(root, assignment)
+    with Gradebook(coursedir.db_url, coursedir.course_id) as gb:
         for row in rows:
             try:
                 _gradebook_row(gb, root, assignment, row)
@@ -490,4 +510,5 @@ def check(notebook, root=None, use_sandbox=True, limits=None, log=print):
     for other, functions in sorted(earlier.items()):
         table += (f"\nnote: these checks ran with the reference versions of {other}'s "
                   f"{', '.join(functions)}, not yours: your own are checked with {other}'s notebook")
+    table += "\nmode: the hidden checks, as in grading (the course repository)"
     return ok, table
