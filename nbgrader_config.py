@@ -29,4 +29,4 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # is graded on its own); outside grading it stops with a clear message instead.
 import os  # noqa: E402
 
-os.environ.setdefault("CNN_COURSE_REFERENCES", "autograder.references.fallback:references")
+os.environ.setdefault("CNN_COURSE_REFERENCES", "autograder.checks.fallback:references")

@@ -7,7 +7,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "tests" / "corpus"
 
 # notebooks executed by the tests grade on their own, as under nbgrader
-os.environ.setdefault("CNN_COURSE_REFERENCES", "autograder.references.fallback:references")
+os.environ.setdefault("CNN_COURSE_REFERENCES", "autograder.checks.fallback:references")
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ down the floors only, and a plain (non-editable) install works."""
 
 import ast
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -162,3 +163,16 @@ def test_one_module_names_the_job_folders_files():
         text = path.read_text()
         assert not [n for n in names if f'"{n}"' in text], f"{path.name} names a job file itself"
         assert not [p for p in prefixes if p in text], f"{path.name} spells a job folder itself"
+
+
+def test_no_module_imports_a_higher_floor_by_name_either():
+    """importlib strings count too: `import_module(f"autograder.checks.{topic}")` in a module
+    below checks would be an import up the floors that the import statements do not show."""
+    pattern = re.compile(r"""import_module\(f?["'](autograder\.[\w.]+?)(?:\{|["'])""")
+    upward = []
+    for module, path in modules("autograder"):
+        for target in pattern.findall(path.read_text()):
+            target = target.rstrip(".")
+            if floor(target) > floor(module):
+                upward.append(f"{module} -> {target}")
+    assert not upward, upward

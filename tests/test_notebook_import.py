@@ -6,7 +6,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from autograder.checks.im2col import ref_col2im, ref_conv_output_size, ref_im2col
-from autograder.references.fallback import PROVIDER
+from autograder.checks.fallback import PROVIDER
 from course.notebook_import import REFERENCES_VARIABLE, NotebookImportError, load_functions
 
 from helpers import ROOT

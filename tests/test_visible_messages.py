@@ -17,7 +17,7 @@ import nbformat
 import pytest
 
 from autograder.building.submissions import fill, filled_with_solutions
-from autograder.references.fallback import PROVIDER
+from autograder.checks.fallback import PROVIDER
 from course.notebook_import import REFERENCES_VARIABLE
 
 from helpers import ASSIGNMENTS, ROOT, corpus

@@ -143,7 +143,7 @@ def reference_files(spec):
     package = Path(__file__).resolve().parents[1]
     own = set(spec.functions) | {fn for c in spec.cells.values() for fn, _ in c.hidden_calls}
     wanted = [package / "checks" / f"{topic(a)}.py" for a in loaded if a != spec.assignment]
-    wanted.append(package / "references" / "fallback.py")
+    wanted.append(package / "checks" / "fallback.py")
     if not own & set(LAYERS):
         wanted.append(package / "references" / "layers.py")
     files = set()

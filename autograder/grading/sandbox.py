@@ -45,7 +45,7 @@ from pathlib import Path
 
 from . import cgroup
 from ..course_root import CourseError
-from ..references.fallback import PROVIDER
+from ..checks.fallback import PROVIDER
 from .job import AUDIT_TAG
 
 MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubblewrap`, "

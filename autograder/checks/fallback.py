@@ -11,7 +11,7 @@ import importlib
 
 from ..notebook import topic
 
-PROVIDER = "autograder.references.fallback:references"
+PROVIDER = "autograder.checks.fallback:references"
 
 
 def references(assignment, names):
@@ -20,7 +20,7 @@ def references(assignment, names):
     autograder.checks.<topic>.ref_<name> (also when the grader's sandbox keeps the layers
     out because they hold a function graded there). Raises ImportError or AttributeError."""
     try:
-        from .layers import LAYERS
+        from ..references.layers import LAYERS
     except ImportError:   # kept out of the sandbox when this assignment grades one of them
         LAYERS = {}
     module = importlib.import_module(f"autograder.checks.{topic(assignment)}")
