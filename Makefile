@@ -49,8 +49,12 @@ test: system $(TEST_STAMP)
 build: $(STAMP)
 	cnn-course build
 
+# JupyterLab on release/, with nbgrader's extensions and this course's exchange folder; as
+# root (a container) it adds --allow-root. More options: make lab LAB_ARGS="--port 8890 --no-browser"
+LAB_ARGS ?=
 lab: $(STAMP)
-	jupyter lab --ServerApp.root_dir=release
+	mkdir -p exchange
+	jupyter lab --ServerApp.root_dir=release $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_ARGS)
 
 # Speed of the reference layers against PyTorch and naive loops (benchmarks/run.py);
 # needs the torch extra for the PyTorch ratios, like the tests.

@@ -1,11 +1,16 @@
 """nbgrader configuration: the repository root is the course root."""
 
+import os
+
 c = get_config()  # noqa: F821 (provided by nbgrader)
 
 c.CourseDirectory.course_id = "cnn-from-scratch"
 c.CourseDirectory.source_directory = "source"
 c.CourseDirectory.release_directory = "release"
 c.CourseDirectory.solution_directory = "solutions"
+# the exchange of this course lives beside it (`make lab` makes the folder), not in
+# /usr/local/share, which an ordinary user cannot create
+c.Exchange.root = os.path.join(os.path.dirname(__file__), "exchange")
 
 # the assignments, in teaching order; `cnn-course build` generates these
 c.CnnCourse.assignments = [
@@ -27,6 +32,4 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 # Kernels started by nbgrader inherit this: a later notebook that cannot find a
 # student's earlier one grades with the reference dependencies (each assignment
 # is graded on its own); outside grading it stops with a clear message instead.
-import os  # noqa: E402
-
 os.environ.setdefault("CNN_COURSE_REFERENCES", "autograder.checks.fallback:references")
