@@ -92,6 +92,38 @@ def test_each_bug_costs_only_the_cells_of_what_it_touches(assignment, variant, t
     assert not short, f"{variant.name} loses points in cells it does not touch: {short}"
 
 
+def graded_test_cells(assignment, student):
+    """[(grade_id, outputs)] of the test cells in nbgrader's autograded notebooks of `student`."""
+    found = []
+    for path in sorted((_courses[assignment] / "autograded" / student / assignment).glob("*.ipynb")):
+        for cell in json.loads(path.read_text())["cells"]:
+            meta = cell.get("metadata", {}).get("nbgrader", {})
+            if meta.get("grade") and not meta.get("solution"):
+                found.append((meta["grade_id"], cell.get("outputs", [])))
+    return found
+
+
+@pytest.mark.parametrize("assignment", [by_assignment(a) for a in ASSIGNMENTS])
+def test_test_cells_never_write_stderr_or_end_with_a_value(assignment, tmp_path_factory):
+    """nbgrader scores a test cell that writes to stderr or ends with a value as it likes: on the
+    solution every test cell runs clean, on the untouched release every one fails with a
+    check's sentence (never a raw NotImplementedError), and neither writes stderr or a value."""
+    graded(assignment, tmp_path_factory)
+    for student, should_fail in (("solution", False), ("release", True)):
+        cells = graded_test_cells(assignment, student)
+        assert cells, f"no autograded notebook of {student}"
+        for gid, outputs in cells:
+            kinds = [o.get("name", o["output_type"]) for o in outputs]
+            assert "stderr" not in kinds, f"{student}: {gid} writes to stderr"
+            assert "execute_result" not in kinds, f"{student}: {gid} ends with a value"
+            errors = [f"{o['ename']}: {o['evalue'][:120]}" for o in outputs if o["output_type"] == "error"]
+            if not should_fail:
+                assert not errors, f"{gid} fails on the solution: {errors}"
+            else:
+                assert errors, f"{gid} passes on the untouched stub"
+                assert all(e.startswith("AssertionError") for e in errors), (gid, errors)
+
+
 def raw_errors(assignment, student):
     """{grade_id: 'Ename: value'} for test cells whose error is not a check's AssertionError."""
     found = {}
