@@ -211,3 +211,11 @@ def test_a_replay_of_forged_values_fails(spec, tmp_path):
     bundle.records[name] = json.dumps(record).encode()
     result, message = replay_visible(spec, spec.cells["test_im2col_values"], bundle)
     assert result == "fail" and "do not match" in message
+
+
+def test_a_visible_test_that_calls_no_graded_function_is_not_replayed():
+    """06's accuracy test reads the history of the loop test above it: the replay has nothing of
+    the student's to check there, so it says unavailable (a failure would flag `tampered`)."""
+    spec = load_spec(ROOT, "06_cnn")
+    result, message = replay_visible(spec, spec.cells["test_train_accuracy"], stream.Bundle())
+    assert result == "unavailable", message
