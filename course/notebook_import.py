@@ -113,6 +113,12 @@ def _is_stub(function):
     return False
 
 
+def grading_metadata(cell):
+    """A cell's nbgrader metadata, {} when it has none or it is not a mapping."""
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta if isinstance(meta, dict) else {}
+
+
 def _cells_to_run(nb, shown):
     """[(label, code, tree)] of the answer cells and import cells, in notebook order.
 
@@ -120,12 +126,12 @@ def _cells_to_run(nb, shown):
     nbgrader metadata (a solutions/ copy) they are the cells of function definitions
     only (a figure cell that defines a helper and calls it is not one).
     """
-    has_answers = any(c.metadata.get("nbgrader", {}).get("solution") for c in nb.cells)
+    has_answers = any(grading_metadata(c).get("solution") for c in nb.cells)
     chosen = []
     for index, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
-        meta = cell.metadata.get("nbgrader", {})
+        meta = grading_metadata(cell)
         try:
             tree = ast.parse(cell.source)
         except SyntaxError as error:

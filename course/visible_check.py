@@ -13,13 +13,10 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
+from .notebook_import import grading_metadata
+
 MODE = ("visible tests only (a graded class's toolkit): the hidden checks run when your work "
         "is graded")
-
-
-def _nbgrader(cell):
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return meta if isinstance(meta, dict) else {}
 
 
 def _tested_function(grade_id, functions):
@@ -34,11 +31,11 @@ def run_visible_tests(path, timeout=600):
     nb = nbformat.read(path, as_version=4)
     NotebookClient(nb, timeout=timeout, allow_errors=True, record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
-    functions = [_nbgrader(c).get("grade_id") for c in nb.cells
-                 if c.cell_type == "code" and _nbgrader(c).get("solution")]
+    functions = [grading_metadata(c).get("grade_id") for c in nb.cells
+                 if c.cell_type == "code" and grading_metadata(c).get("solution")]
     results = {f: "" for f in functions if f}
     for cell in nb.cells:
-        meta = _nbgrader(cell)
+        meta = grading_metadata(cell)
         if cell.cell_type != "code" or not meta.get("grade") or meta.get("solution"):
             continue
         function = _tested_function(str(meta.get("grade_id", "")), results)

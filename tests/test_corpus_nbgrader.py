@@ -126,16 +126,9 @@ def test_test_cells_never_write_stderr_or_end_with_a_value(assignment, tmp_path_
 
 def raw_errors(assignment, student):
     """{grade_id: 'Ename: value'} for test cells whose error is not a check's AssertionError."""
-    found = {}
-    for path in sorted((_courses[assignment] / "autograded" / student / assignment).glob("*.ipynb")):
-        for cell in json.loads(path.read_text())["cells"]:
-            meta = cell.get("metadata", {}).get("nbgrader", {})
-            if not meta.get("grade") or meta.get("solution"):
-                continue
-            for output in cell.get("outputs", []):
-                if output.get("output_type") == "error" and output["ename"] != "AssertionError":
-                    found[meta["grade_id"]] = f"{output['ename']}: {output['evalue'][:200]}"
-    return found
+    return {gid: f"{output['ename']}: {output['evalue'][:200]}"
+            for gid, outputs in graded_test_cells(assignment, student) for output in outputs
+            if output.get("output_type") == "error" and output["ename"] != "AssertionError"}
 
 
 @pytest.mark.parametrize("assignment,variant",

@@ -81,15 +81,12 @@ def export_student(root, out_zip):
         out_zip.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out_zip, "w", zipfile.ZIP_DEFLATED) as zf:
             for assignment in assignments(load_config(root)):
-                notebooks = sorted((root / "release" / assignment).glob("*.ipynb"))
-                if not notebooks:
+                folder = root / "release" / assignment
+                if not any(folder.glob("*.ipynb")):
                     raise CourseError(f"release/{assignment} has no notebook — run "
                                       f"`cnn-course build {assignment}` first")
-                for notebook in notebooks:
-                    zf.write(notebook, f"release/{assignment}/{notebook.name}")
-                for data in sorted((root / "release" / assignment).iterdir()):
-                    if data.is_file() and data.suffix != ".ipynb":
-                        zf.write(data, f"release/{assignment}/{data.name}")
+                for path in sorted(p for p in folder.iterdir() if p.is_file()):   # notebooks, data
+                    zf.write(path, f"release/{assignment}/{path.name}")
             zf.write(wheel, f"wheels/{wheel.name}")
             zf.write(constraints, CONSTRAINTS)
             zf.writestr("README.md", STUDENT_README.format(constraints=CONSTRAINTS))
