@@ -45,7 +45,7 @@ def describe_call(fn, args, kwargs):
     return f"{'the function' if name == '<lambda>' else name}({', '.join(shown)})"
 
 
-# Where a crash in a graded function usually comes from: the first matching hint wins.
+# Where a crash in a graded function usually comes from, added to a shape error's generic hint.
 _CRASH_HINTS = {
     "im2col": "is the padded image (N, C, H + 2·pad, W + 2·pad), and do OH and OW come from it "
               "through conv_output_size?",
@@ -64,6 +64,7 @@ _CRASH_HINTS = {
     "softmax": "keepdims=True keeps the row sums (N, 1) so that they broadcast against z (N, K)",
     "cross_entropy_loss": "y holds N integer labels: pick each row's score with z[np.arange(N), y]",
 }
+# What an exception usually means, whatever the function: the first matching one wins.
 _GENERIC_HINTS = (
     (ValueError, "broadcast", "two arrays on that line have shapes that do not fit together: print "
                               "their .shape and compare with the shape table"),
