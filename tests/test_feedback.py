@@ -35,6 +35,7 @@ class Page(HTMLParser):
     def __init__(self, text):
         super().__init__()
         self.headings, self.boxes, self.images, self.tables, self.text = [], {}, 0, 0, []
+        self.maths, self.scripts = 0, []
         self._box, self._heading = None, None
         self.feed(text)
 
@@ -49,6 +50,10 @@ class Page(HTMLParser):
             self.images += 1
         if tag == "table":
             self.tables += 1
+        if tag == "math":
+            self.maths += 1
+        if tag == "script":
+            self.scripts.append(attrs.get("src") or "inline")
 
     def handle_endtag(self, tag):
         if tag in ("h1", "h2") and self._heading is not None:
@@ -99,7 +104,8 @@ def test_page_is_the_notebook_with_a_result_box_under_each_test_cell(graded):
         if cell.metadata.get("nbgrader", {}).get("grade"):
             assert cell.source.splitlines()[0].strip() in body, cell.source[:60]
     assert page.images >= 1 and page.tables >= 1       # figures, and the markdown's tables
-    assert "$" in body                                  # the math, for MathJax
+    assert page.maths >= 10 and "$$" not in body and "\\frac" not in body   # math as MathML
+    assert page.scripts == [] and "cdnjs" not in text                 # nothing loads, offline too
     for harness in HARNESS_TEXT:
         assert harness not in text, harness
 
@@ -147,7 +153,7 @@ def test_page_in_a_real_browser(graded, tmp_path):
     dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", page.as_uri()], capture_output=True,
                          text=True, timeout=120, check=True).stdout
     rendered = Page(dom)
-    assert len(rendered.boxes) == 7 and rendered.images >= 1
+    assert len(rendered.boxes) == 7 and rendered.images >= 1 and rendered.maths >= 10
     assert "cnn-fail" in rendered.boxes["test_col2im_values"]["class"]
     shot = tmp_path / "page.png"
     subprocess.run([CHROMIUM, *flags, f"--screenshot={shot}", "--window-size=1200,2400",

@@ -5,14 +5,20 @@ The notebook is the one the sandbox executed: every cell in order, with outputs 
 figures, test cells in their released (visible) form. Anything between hidden-test
 markers is cut out as a second guard, and what the student's code put in the page
 (markdown, HTML outputs) is sanitised; the boxes and the header are the grader's own.
+
+The page loads nothing: math is MathML written at export (MathJax would come from a CDN,
+and offline a student would read LaTeX source), and no script is included.
 """
 
 import copy
 import html
-import re
 
+import bleach
+import jinja2
+import latex2mathml.converter
 import nbformat
 from nbconvert import HTMLExporter
+from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from nbconvert.preprocessors.sanitize import SanitizeHTML
 
 from ..notebook import nbgrader_meta
@@ -28,6 +34,57 @@ STYLE = """<style>.cnn-header{border:2px solid #888;padding:.6em 1em;margin:1em 
 font-family:sans-serif}.cnn-pass{border-left-color:#2a2;background:#efe}
 .cnn-fail{border-left-color:#c22;background:#fee}.cnn-flag{color:#a00}
 .cnn-box ul{margin:.3em 0}</style>"""
+MATHML_TAGS = {"math", "mrow", "mi", "mn", "mo", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
+               "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
+               "mstyle", "mpadded", "mphantom", "menclose", "merror"}
+# latex2mathml copies \text{...} and \href{...} through unescaped, so its output is
+# cleaned like any other markup the student wrote.
+MATHML_ATTRIBUTES = {"math": ["display", "xmlns"], "*": [
+    "mathvariant", "stretchy", "fence", "form", "minsize", "maxsize", "width", "height", "depth",
+    "columnalign", "rowspacing", "columnspacing", "columnlines", "accent", "accentunder",
+    "separator", "lspace", "rspace", "displaystyle", "scriptlevel", "linethickness",
+    "movablelimits", "notation"]}
+TEMPLATE = """{%- extends 'lab/index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+{%- block body_header -%}{{ super() }}{{ resources.cnn_header }}{%- endblock body_header -%}
+"""
+
+
+def mathml(latex, display):
+    """`latex` as sanitised MathML; LaTeX it cannot read stays as source in a <code>."""
+    try:
+        markup = latex2mathml.converter.convert(latex, display=display)
+    except Exception:
+        return f"<code>{html.escape(latex)}</code>"
+    return bleach.clean(markup, tags=MATHML_TAGS, attributes=MATHML_ATTRIBUTES, strip=True)
+
+
+class MathMLRenderer(IPythonRenderer):
+    """nbconvert's markdown renderer, with math written as MathML instead of left for MathJax."""
+
+    def block_math(self, body):
+        return mathml(body, "block")
+
+    def inline_math(self, body):
+        return mathml(body, "inline")
+
+    def latex_environment(self, name, body):
+        return mathml(f"\\begin{{{name}}}{body}\\end{{{name}}}", "block")
+
+
+class FeedbackExporter(HTMLExporter):
+    """The lab HTML exporter with MathML math, no scripts, and the grade header after <body>."""
+
+    @jinja2.pass_context
+    def markdown2html(self, context, source):
+        renderer = MathMLRenderer(
+            escape=False, attachments=context.get("cell", {}).get("attachments", {}),
+            embed_images=self.embed_images, anchor_link_text=self.anchor_link_text,
+            exclude_anchor_links=self.exclude_anchor_links, **self.lexer_options)
+        return MarkdownWithMath(renderer=renderer).render(source)
 
 
 def box_lines(cell):
@@ -93,7 +150,8 @@ def notebook(spec, row):
 
 def render(spec, row):
     """The page's HTML."""
-    exporter = HTMLExporter(template_name="lab")
-    body, _ = exporter.from_notebook_node(
-        notebook(spec, row), resources={"metadata": {"name": f"{spec.assignment}: {row.student}"}})
-    return re.sub(r"(<body[^>]*>)", lambda m: m.group(1) + _header(spec, row), body, count=1)
+    exporter = FeedbackExporter(template_name="lab", template_file="feedback.html.j2",
+                                extra_loaders=[jinja2.DictLoader({"feedback.html.j2": TEMPLATE})])
+    body, _ = exporter.from_notebook_node(notebook(spec, row), resources={
+        "metadata": {"name": f"{spec.assignment}: {row.student}"}, "cnn_header": _header(spec, row)})
+    return body
