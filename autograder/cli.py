@@ -36,10 +36,16 @@ def _check(args):
     return 0 if ok else 1
 
 
-def _export(args):
+def _export_student(args):
     from .building.export import export_student
     from .course_root import find_root
     print(f"wrote {export_student(find_root(args.root), args.out)}")
+
+
+def _export_gradescope(args):
+    from .building.gradescope_export import export_gradescope
+    from .course_root import find_root
+    print(f"wrote {export_gradescope(find_root(args.root), args.assignment, args.out)}")
 
 
 def _sandbox_options(parser):
@@ -73,11 +79,16 @@ def main(argv=None):
     check.add_argument("notebook")
     _sandbox_options(check)
     check.set_defaults(run=_check)
-    export = commands.add_parser("export", help="what to hand out: `export student OUT.zip` "
-                                 "(release notebooks and the toolkit, no solutions)")
-    export.add_argument("what", choices=["student"])
-    export.add_argument("out", help="the .zip to write")
-    export.set_defaults(run=_export)
+    export = commands.add_parser("export", help="what to hand out: `export student OUT.zip`, "
+                                 "`export gradescope ASSIGNMENT OUT.zip`")
+    kinds = export.add_subparsers(dest="what", required=True)
+    student = kinds.add_parser("student", help="release notebooks and the toolkit, no solutions")
+    student.add_argument("out", help="the .zip to write")
+    student.set_defaults(run=_export_student)
+    gradescope = kinds.add_parser("gradescope", help="a Gradescope autograder for one assignment")
+    gradescope.add_argument("assignment")
+    gradescope.add_argument("out", help="the .zip to write")
+    gradescope.set_defaults(run=_export_gradescope)
     args = parser.parse_args(argv)
     from .course_root import CourseError
     try:

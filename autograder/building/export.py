@@ -54,6 +54,17 @@ graded. Submit the notebooks as your instructor says.
 """
 
 
+def build_wheel(project, out_dir, name):
+    """pip's wheel of the project folder `project` in `out_dir`; returns its path."""
+    result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
+                             "--no-build-isolation", "-w", str(out_dir), str(project)],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise CourseError(f"building the {name} wheel failed: {result.stderr.strip()[-300:]}")
+    (wheel,) = Path(out_dir).glob(f"{name}-*.whl")
+    return wheel
+
+
 def toolkit_wheel(root, out_dir):
     """Build the `course` package alone as a wheel in `out_dir`; returns its path."""
     import course
@@ -61,13 +72,7 @@ def toolkit_wheel(root, out_dir):
         shutil.copytree(Path(root) / "course", Path(tmp) / "course",
                         ignore=shutil.ignore_patterns("__pycache__"))
         (Path(tmp) / "pyproject.toml").write_text(TOOLKIT_PYPROJECT.format(version=course.__version__))
-        result = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
-                                 "--no-build-isolation", "-w", str(out_dir), tmp],
-                                capture_output=True, text=True)
-        if result.returncode != 0:
-            raise CourseError(f"building the toolkit wheel failed: {result.stderr.strip()[-300:]}")
-    (wheel,) = Path(out_dir).glob("cnn_course_toolkit-*.whl")
-    return wheel
+        return build_wheel(tmp, out_dir, "cnn_course_toolkit")
 
 
 def export_student(root, out_zip):

@@ -32,7 +32,7 @@ import nbformat
 from . import intake, sandbox, stream, trusted
 from ..course_root import CourseError, assignments, load_config
 from ..notebook import grade_ids, nbgrader_meta, topic
-from .job import CALLS, CALLS_STATUS, EXECUTED, HARNESS_FILES, INPUTS, JOB_FILE
+from .job import CALLS, CALLS_STATUS, EXECUTED, HARNESS_FILES, INPUTS, JOB_FILE, LIB
 
 
 
@@ -212,15 +212,22 @@ class Grader:
         if missing:
             raise CourseError(f"release/{assignment}/{missing[0]} is missing — "
                               f"run `cnn-course build {assignment}` first")
-        self.use_sandbox, self.limits, self.log = use_sandbox, limits or sandbox.Limits(), log
-        if use_sandbox:
+        # use_sandbox: True (bwrap), sandbox.SETPRIV (a container without namespaces) or False
+        self.isolation = (sandbox.BWRAP if use_sandbox is True else
+                          sandbox.SETPRIV if use_sandbox == sandbox.SETPRIV else None)
+        self.limits, self.log = limits or sandbox.Limits(), log
+        if self.isolation == sandbox.BWRAP:
             sandbox.require_bwrap()
+        elif self.isolation == sandbox.SETPRIV:
+            sandbox.require_setpriv()
         else:
             log(sandbox.UNSAFE)
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.work = Path(tempfile.mkdtemp(prefix="cnn-grade-"))
         os.chmod(self.work, 0o711)
-        self.hide = [self.root, sandbox.package_repo(), self.work, *hide]
+        # off limits to the notebook: hidden by bwrap, and an open of them is noted and refused
+        self.off_limits = [self.root, *sandbox.grader_files(), *map(Path, hide)]
+        self.hide = [*self.off_limits, self.work]
         self.inputs = trusted.write_inputs(self.spec, self.work / INPUTS)
         self.runs = plan_runs(self.spec)
         self.slots = queue.Queue()
@@ -285,7 +292,8 @@ class Grader:
                     "calls_timeout": max(10, int(self.limits.wall / 2)),
                     "functions": self.spec.functions, "forbidden": list(trusted.FORBIDDEN),
                     "course_package": str(sandbox.student_package()),
-                    "quota_paths": [sandbox.WORK, "/tmp"] if self.use_sandbox else []}
+                    "quota_paths": [sandbox.WORK, "/tmp"] if self.isolation == sandbox.BWRAP else [],
+                    "off_limits": [str(p.resolve()) for p in self.off_limits]}
         runs = self.runs
         first = [fn for fn in self.spec.functions if fn not in runs.second]
         slot = self.slots.get()
@@ -317,18 +325,20 @@ class Grader:
 
     def _sandboxed(self, job, notebook, spec, slot, expose, calls_only):
         """(Bundle of the run's records, Outcome) of one sandboxed run on a fresh job folder."""
-        self._job_folder(job, notebook, spec)
+        self._job_folder(job, notebook, spec, expose)
         work = None
-        if not self.use_sandbox:
+        if self.isolation != sandbox.BWRAP:
             work = job.with_name(job.name + "-work")
             work.mkdir()
-        outcome = sandbox.run(job, self.limits, calls_only, self.hide, slot, self.use_sandbox,
-                              expose, work)
+        outcome = sandbox.run(job, self.limits, calls_only, self.hide, slot, self.isolation, work)
         return stream.parse(outcome.results), outcome
 
-    def _job_folder(self, job, notebook, spec):
+    def _job_folder(self, job, notebook, spec, expose):
         """A sandbox's folder (read-only to it): the notebook, the harness, the hidden inputs,
-        job.json, the release's data files in files/ and matplotlib's font list in .mpl/."""
+        job.json, the release's data files in files/, matplotlib's font list in .mpl/ and the
+        references it may import (`expose`) in lib/. All of it is readable by the sandbox's
+        uid, whatever the modes of what it was copied from (a Gradescope container keeps the
+        grader's package root's alone)."""
         job.mkdir(parents=True)
         os.chmod(job.parent, 0o711)
         (job / "files").mkdir()
@@ -341,6 +351,13 @@ class Grader:
         shutil.copytree(self.work / INPUTS, job / INPUTS)
         self._font_cache(job / ".mpl")
         (job / JOB_FILE).write_text(json.dumps(spec))
+        package = sandbox.grader_package()
+        for path in expose:
+            target = job / LIB / Path(path).resolve().relative_to(package.parent)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, target)
+        for path in [job, *job.rglob("*")]:
+            path.chmod(0o755 if path.is_dir() else 0o644)
 
     @staticmethod
     def _font_cache(target):
@@ -441,22 +458,25 @@ def _gradebook_row(gb, root, assignment, row):
 
 
 def grade(root, assignment, submissions=None, out=None, jobs=None, use_sandbox=True,
-          limits=None, gradebook=True, log=print):
-    """Grade every submission of `assignment`; returns the rows (see report.write)."""
+          limits=None, gradebook=True, hide=(), log=print):
+    """Grade every submission of `assignment`; returns the rows (see report.write).
+    hide: more folders the notebooks may not see (besides the course, the grader, `out`
+    and `submissions`)."""
     from . import report
     root = Path(root).resolve()
     if assignment not in assignments(load_config(root)) and not (root / "source" / assignment).is_dir():
         raise CourseError(f"unknown assignment {assignment!r} — not in source/")
     out = Path(out) if out else root / "grades" / assignment
     out.mkdir(parents=True, exist_ok=True)
-    hide = [out] + ([submissions] if submissions else [])
+    hide = [out, *([submissions] if submissions else []), *hide]
     grader = Grader(root, assignment, jobs, use_sandbox, limits, hide, log)
     try:
         subs = grader.collect(submissions)
         if not subs:
             log(f"no submissions of {assignment} found")
         log(f"grading {len(subs)} submission(s) of {assignment} with {grader.jobs} job(s)"
-            + ("" if use_sandbox else " WITHOUT a sandbox"))
+            + {sandbox.BWRAP: "", sandbox.SETPRIV: " as an unprivileged uid (no bwrap)"}.get(
+                grader.isolation, " WITHOUT a sandbox"))
         rows = grader.grade_all(subs)
         if gradebook:
             fill_gradebook(root, assignment, grader.spec, rows, log=log)

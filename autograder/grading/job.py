@@ -9,6 +9,7 @@ student's namespace. It imports nothing but NumPy.
 
     JOB/job.json                what to do
     JOB/inputs/                 the hidden cases' inputs (encoded)
+    JOB/lib/autograder/...      the references it may import (02 and 06), on PYTHONPATH
     WORK/out/kernel.json        the status of every cell (phase A)
     WORK/out/executed.ipynb     the executed notebook (phase A)
     WORK/out/visible/<cell>/<k>.json   what each visible call returned, in order
@@ -26,6 +27,7 @@ import numpy as np
 
 JOB_FILE = "job.json"
 INPUTS = "inputs"
+LIB = "lib"                          # copies of the references it may import (on PYTHONPATH)
 OUT = "out"
 KERNEL_STATUS = "kernel.json"
 EXECUTED = "executed.ipynb"

@@ -40,16 +40,21 @@ def function_scores(spec, row):
     return {fn: tuple(v) for fn, v in found.items()}
 
 
-def gradescope(spec, row):
+def gradescope(spec, row, isolation=None):
+    """`row` in Gradescope's results.json format: a test per test cell, with the feedback
+    page's text (hidden cases counted, never shown), and the flags in the top-level output."""
     tests = []
     for result in row.notebooks.values():
         for gid, cell in result["cells"].items():
             headline, details = feedback_page.box_lines(cell)
             tests.append({"name": gid, "score": cell["score"], "max_score": cell["points"],
                           "status": "passed" if cell["score"] == cell["points"] else "failed",
-                          "output": "\n".join([headline, *details])})
-    return {"score": row.score, "max_score": row.max_score,
-            "output": "\n".join(f"{k}: {v}" for k, v in sorted(row.flags.items())),
+                          "output": "\n".join([headline, *details]), "visibility": "visible"})
+    flags = [f"{k}: {v}" for k, v in sorted(row.flags.items())]
+    output = [f"{spec.assignment}: {row.score:g} / {row.max_score:g}",
+              *(["flags:", *flags] if flags else ["flags: none"]),
+              *([f"isolation: {isolation}"] if isolation else [])]
+    return {"score": row.score, "output": "\n".join(output), "visibility": "visible",
             "tests": tests}
 
 

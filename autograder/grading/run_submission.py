@@ -33,8 +33,9 @@ What goes back: nothing the host reads is a file here. At the end every regular
 file under WORK/out is sent as one stream of records (write_records) on the
 stream descriptor, a pipe the grader reads with limits (autograder.grading.stream). An
 audit hook installed before the student's code (phase B) writes every import of
-a module that does the work to a second pipe at the moment it happens, and
-blocks it: a record the student's code cannot take back. The same pipe carries
+a module that does the work, and every open of the grader's own files, to a second
+pipe at the moment it happens, and blocks it: a record the student's code cannot
+take back. The same pipe carries
 a note when the writable area fills up.
 
 Values travel as JSON plus `.npy` files written and read with
@@ -297,34 +298,56 @@ def _inside(filename, folders):
     return any(filename == f or filename.startswith(f.rstrip("/") + "/") for f in folders)
 
 
-def install_import_guard(audit, forbidden, course_codes, course_dir):
-    """Block, and report at once, an import of a forbidden module that the student's code asks
-    for, however it is spelled (importlib, __import__, a lazy attribute of a package).
+def install_guard(audit, forbidden, course_codes, course_dir, off_limits=()):
+    """Block, and report at once, what the student's code may not do, however it is spelled:
+    import a forbidden module (importlib, __import__, a lazy attribute of a package), or open
+    or list anything in `off_limits` (the course, the grader's package, the results).
 
-    An audit hook cannot be removed once added. Walking out from the import: the course's own
-    cells (`course_codes`) and the course toolkit (`course_dir`) may import what they need
-    (sklearn for the digits); library frames are skipped, to find who called them; the first
-    frame of any other code is the student's."""
+    An audit hook cannot be removed once added. Walking out from the event: the course's own
+    cells (`course_codes`), the course toolkit (`course_dir`) and this harness may do what they
+    need (sklearn for the digits, the hidden inputs); library frames are skipped, to find who
+    called them; the first frame of any other code is the student's."""
     library = sorted({os.path.realpath(p) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
                                                    os.path.dirname(os.__file__))})
     importlib_dir = os.path.dirname(importlib.__file__)
+    off_limits = [os.path.realpath(p) for p in off_limits]
 
     def is_forbidden(module):
         return any(module == f or module.startswith(f + ".") for f in forbidden)
 
-    def hook(event, args):
-        if event != "import" or not args or not isinstance(args[0], str) or not is_forbidden(args[0]):
-            return
-        frame = sys._getframe(1)
+    def students_frame():
+        frame = sys._getframe(2)
         while frame is not None:
             code = frame.f_code
             name = code.co_filename
-            if code in course_codes or _inside(name, [course_dir]):
-                return
+            if code in course_codes or name == __file__ or _inside(name, [course_dir]):
+                return False
             if not (name.startswith("<frozen ") or _inside(name, [importlib_dir, *library])):
+                return True
+            frame = frame.f_back
+        return False
+
+    def off_limits_path(path):
+        if isinstance(path, int) or path is None:
+            return None
+        try:
+            path = os.path.realpath(os.fsdecode(path))
+        except (TypeError, ValueError):
+            return None
+        # the Python it runs on and the toolkit may live inside the course's folder
+        return path if _inside(path, off_limits) and not _inside(path, [*library, course_dir]) \
+            else None
+
+    def hook(event, args):
+        if event == "import" and args and isinstance(args[0], str) and is_forbidden(args[0]):
+            if students_frame():
                 audit.note(f"forbidden-import {args[0]}")
                 raise ImportError(f"{args[0]} may not be used in this course: write it with NumPy")
-            frame = frame.f_back
+        elif event in ("open", "os.listdir", "os.scandir") and args:
+            path = off_limits_path(args[0])
+            if path is not None and students_frame():
+                audit.note(f"off-limits {path}")
+                raise PermissionError(f"{path} is the grader's: a notebook may not open it")
 
     sys.addaudithook(hook)
 
@@ -340,10 +363,10 @@ def phase_b(job_dir, work, job, audit):
     course_cells = {c.strip() for c in job.get("course_cells", [])}
     signal.signal(signal.SIGALRM, _on_alarm)
     cells = _definition_cells(nb, set(job["test_cells"]))
-    install_import_guard(audit, job.get("forbidden", []),
-                         frozenset(c for _, s, c, _ in cells
-                                   if s.strip() in course_cells and not isinstance(c, BaseException)),
-                         job.get("course_package") or "/nonexistent")
+    install_guard(audit, job.get("forbidden", []),
+                  frozenset(c for _, s, c, _ in cells
+                            if s.strip() in course_cells and not isinstance(c, BaseException)),
+                  job.get("course_package") or "/nonexistent", job.get("off_limits", []))
     students = _run_cells(cells, namespace, job["cell_timeout"], course_cells, status, audit, out)
     substitutes = _substitutes(job, status)
     before = set(sys.modules)

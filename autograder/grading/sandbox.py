@@ -9,13 +9,14 @@ What the sandboxed process sees and may do:
   read-only; WORK: its only writable place, a tmpfs of `Limits.disk_mb`, so
   a run writes nothing to the instructor's disk and fills at most that much
   memory. A run never sees another run's folders, not even its host paths;
-- the course root, the repository holding the `autograder` package (hidden
-  references), the gradebook, the output folder and the submissions folder are
+- the course root, the `autograder` package (hidden references) and the repository
+  holding it, the gradebook, the output folder and the submissions folder are
   not bound, or covered by empty tmpfs mounts where they lie inside a folder
-  in view; only the Python environment, the student-facing `course` package
-  and, for an assignment that loads earlier notebooks, the reference modules
-  that course.notebook_import falls back on (autograder.grading.grade.reference_files:
-  never the graded assignment's own checks) are bound back, read-only;
+  in view; only the Python environment and the student-facing `course` package
+  are bound back, read-only. For an assignment that loads earlier notebooks, the
+  reference modules that course.notebook_import falls back on
+  (autograder.grading.grade.reference_files: never the graded assignment's own
+  checks) are copies in JOB/lib, on its PYTHONPATH;
 - no network, no other processes (`--unshare-all`, its own pid namespace), a
   fresh session, killed with the grader (`--die-with-parent`), an empty
   environment;
@@ -26,6 +27,12 @@ What the sandboxed process sees and may do:
   user and is not enforced for root: as root each concurrent sandbox runs as
   its own unprivileged uid, 60000 + slot, via setpriv, when the Python tree is
   readable by others), and always a watchdog that counts threads.
+
+Where bwrap cannot run (a container that refuses user namespaces, such as Gradescope's),
+SETPRIV stands in for it: no namespaces, so the whole disk is in view as it is to any
+unprivileged user, but the harness runs as root's dedicated uid for the slot, under the same
+limits and watchdog, in a work folder of its own; the grader's private files must then be
+unreadable to others (autograder.grading.gradescope checks that before it grades).
 
 What comes back is data only: the harness writes its results as one stream of
 records to a pipe (read here into memory, up to `Limits.results_mb`), its audit
@@ -46,13 +53,14 @@ from pathlib import Path
 from . import cgroup
 from ..course_root import CourseError
 from ..checks.fallback import PROVIDER
-from .job import AUDIT_TAG
+from .job import AUDIT_TAG, LIB
 
 MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubblewrap`, "
            "or pass --no-sandbox to grade without one (unsafe)")
 UNSAFE = ("warning: --no-sandbox: student code runs with your rights, "
           "it can read the gradebook and source/ and write anywhere you can")
 BASE_UID = 60000
+BWRAP, SETPRIV = "bwrap", "setpriv"
 # where the sandbox sees its job folder and its writable area: paths of their own, so that
 # they never cover a folder it needs (a repository in /work, say)
 JOB, WORK = "/cnn-sandbox/job", "/cnn-sandbox/work"
@@ -116,6 +124,18 @@ def require_bwrap():
 def package_repo():
     """The folder holding the `autograder` package (the course repository when installed -e)."""
     return Path(__file__).resolve().parents[2]
+
+
+def grader_package():
+    """The `autograder` package's folder: the hidden checks and the references."""
+    return Path(__file__).resolve().parents[1]
+
+
+def grader_files():
+    """What a notebook must never read: the `autograder` package and, in a checkout, the
+    repository around it (never site-packages, which holds the Python it runs on)."""
+    repo = package_repo()
+    return [grader_package(), *([repo] if (repo / "pyproject.toml").is_file() else [])]
 
 
 def student_package():
@@ -233,8 +253,8 @@ def python_trees():
                        *(p for p in sys.path if p and Path(p).is_dir() and "site-packages" in p)])
 
 
-def bwrap_arguments(job_dir, hide, env, limits, userns=False, expose=()):
-    """Only the system folders, Python and `expose` are in view (read-only), the job folder
+def bwrap_arguments(job_dir, hide, env, limits, userns=False):
+    """Only the system folders and Python are in view (read-only), the job folder
     read-only at JOB and a tmpfs at WORK: another copy of the course elsewhere on the disk
     is as invisible as this one."""
     args = [require_bwrap(), "--dev", "/dev", "--proc", "/proc",
@@ -257,8 +277,6 @@ def bwrap_arguments(job_dir, hide, env, limits, userns=False, expose=()):
     for tree in trees:
         if any(h == tree or h in tree.parents for h in hidden):
             args += ["--ro-bind", str(tree), str(tree)]
-    for back in sorted({Path(p).resolve() for p in expose}):
-        args += ["--ro-bind", str(back), str(back)]
     args += ["--ro-bind", str(job_dir), JOB, "--size", str(limits.disk_mb * 2 ** 20),
              "--tmpfs", WORK, "--chdir", WORK,
              "--unshare-all", "--die-with-parent", "--new-session", "--clearenv"]
@@ -287,35 +305,63 @@ def _limits_prefix(limits, uid, drop_to_uid, count_processes, root):
     return prefix
 
 
-def run(job_dir, limits, calls_only=False, hide=(), slot=0, sandbox=True, expose=(), work=None):
+def bwrap_works():
+    """True when bwrap is installed and may make its namespaces here."""
+    path = system_tool("bwrap")
+    if path is None:
+        return False
+    try:
+        return subprocess.run([path, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                               "/bin/true"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.SubprocessError):
+        return False
+
+
+def require_setpriv():
+    if os.geteuid() != 0 or mode() != "uid":
+        raise CourseError("--isolation setpriv needs root and a Python that other users can "
+                          "read (it runs the notebook as an unprivileged uid)")
+
+
+def run(job_dir, limits, calls_only=False, hide=(), slot=0, isolation=BWRAP, work=None):
     """Run the harness on `job_dir` within the limits; returns an Outcome with its results.
 
-    work: without a sandbox, the host folder that stands for WORK (made by the caller);
-    expose: files under a hidden folder to bind back read-only (see the module docstring)."""
+    isolation: BWRAP, SETPRIV (see the module docstring) or None (none at all: unsafe);
+    work: outside bwrap, the host folder that stands for WORK (made by the caller; under
+    SETPRIV it is handed to the slot's uid). The job folder's lib/, where there is one, is on
+    the harness's PYTHONPATH."""
     job_dir = Path(job_dir).resolve()
-    how = mode() if sandbox else "user"
+    sandbox = isolation == BWRAP
+    how = mode() if sandbox else "uid" if isolation == SETPRIV else "user"
     root = how == "uid"
     hide = [*hide, Path.home()]
     uid = BASE_UID + slot if root else os.geteuid()
     inside_job, inside_work = (JOB, WORK) if sandbox else (str(job_dir), str(work))
     env = environment(inside_work)
+    if (job_dir / LIB).is_dir():
+        env["PYTHONPATH"] = f"{inside_job}/{LIB}"
+    if isolation == SETPRIV:
+        os.chown(work, uid, uid)
+        os.chmod(work, 0o700)
     results_r, results_w = os.pipe()
     audit_r, audit_w = os.pipe()
     err_r, err_w = os.pipe()
     argv = [os.fspath(python()), f"{inside_job}/run_submission.py", inside_job, inside_work,
             *(["--calls"] if calls_only else []), "--audit-fd", str(audit_w)]
+    confined = isolation in (BWRAP, SETPRIV)
     group = cgroup.make(f"cnn-grade-{os.getpid()}-{slot}-{time.monotonic_ns()}",
-                        limits.nproc) if sandbox and os.geteuid() == 0 else None
-    prefix = _limits_prefix(limits, uid, root and sandbox, sandbox and group is None, root)
+                        limits.nproc) if confined and os.geteuid() == 0 else None
+    prefix = _limits_prefix(limits, uid, root and confined, confined and group is None, root)
     if sandbox:
-        command = prefix + bwrap_arguments(job_dir, hide, env, limits, how == "userns",
-                                           expose) + argv
+        command = prefix + bwrap_arguments(job_dir, hide, env, limits, how == "userns") + argv
         run_env = {"PATH": ":".join(SYSTEM_PATH)}
     else:
         command = prefix + argv
         run_env = {**env, "HOME": str(Path(work) / "home"),
                    "IPYTHONDIR": str(Path(work) / "ipython"),
-                   "JUPYTER_RUNTIME_DIR": str(Path(work) / "jupyter-runtime")}
+                   "JUPYTER_RUNTIME_DIR": str(Path(work) / "jupyter-runtime"),
+                   "JUPYTER_DATA_DIR": str(Path(work) / "jupyter-data"),
+                   "JUPYTER_CONFIG_DIR": str(Path(work) / "jupyter-config")}
     if group is not None:
         command = cgroup.wrap(group, command)
     started = time.time()
@@ -342,7 +388,7 @@ def run(job_dir, limits, calls_only=False, hide=(), slot=0, sandbox=True, expose
             cgroup.remove(group)
         else:
             outcome_hit = False
-        if root and sandbox:
+        if root and confined:
             for pid in _processes_of(uid):   # leftovers of this slot's dedicated uid
                 try:
                     os.kill(pid, signal.SIGKILL)

@@ -549,8 +549,9 @@ def _score_cells(spec, notebook, bundle, kernel, results, flags):
 
 
 def _flag_forbidden(cells, flags, student_code, calls, audit):
-    """forbidden-import (the score is 0) and tampered, from the static scan of the student's
-    code, the modules the run imported and the audit hook's notes."""
+    """forbidden-import and tampered (the score is 0 for either from the audit hook's notes,
+    an import of a forbidden module or an open of the grader's files), from the static scan
+    of the student's code, the modules the run imported and those notes."""
     forbidden, patches = static_scan(student_code)
     modules = calls.get("modules") if isinstance(calls.get("modules"), list) else []
     loaded = [m for m in modules if isinstance(m, str) and is_forbidden(m)]
@@ -558,6 +559,12 @@ def _flag_forbidden(cells, flags, student_code, calls, audit):
     if forbidden or loaded:
         flags["forbidden-import"] = ("imports " + ", ".join(sorted(set(forbidden) | set(loaded)))
                                      + "; the score is 0")
+        for cell in cells.values():
+            cell["score"] = 0.0
+    touched = sorted({p.strip() for p in audit.get("off-limits", [])})
+    if touched:
+        flags["tampered"] = ("tried to open the grader's files (" + ", ".join(touched[:3])
+                             + "), which a notebook may not touch; the score is 0")
         for cell in cells.values():
             cell["score"] = 0.0
     if patches:
