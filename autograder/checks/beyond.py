@@ -168,9 +168,9 @@ def _adam_cases():
     return cases
 
 
-OUT_HINT = ("normalise each channel over N, H and W: mean and var over axis=(0, 2, 3) with "
-            "keepdims=True, the biased variance (x.var, ddof=0), then gamma * x_hat + beta with "
-            "gamma and beta shaped (1, C, 1, 1)")
+OUT_HINT = ("normalise each channel over N, H and W: x_hat = (x - mean) / sqrt(var + eps) with "
+            "mean and the biased var (x.var, ddof=0) over axis=(0, 2, 3), keepdims=True; then "
+            "gamma * x_hat + beta, gamma and beta shaped (1, C, 1, 1)")
 BN_HINTS = {
     "running_mean": "running_mean = (1 - momentum) * running_mean + momentum * batch mean",
     "running_var": "running_var = (1 - momentum) * running_var + momentum * the unbiased batch "
