@@ -20,6 +20,7 @@ c.CnnCourse.assignments = [
     "04_dense",
     "05_softmax",
     "06_cnn",
+    "07_beyond",
 ]
 
 # per cell; a whole notebook is bounded by the grader's own limit

@@ -63,6 +63,11 @@ _CRASH_HINTS = {
     "dense_backward": "dx = dout @ w.T (N, D), dw = x.T @ dout (D, M), db sums dout over the batch (M,)",
     "softmax": "keepdims=True keeps the row sums (N, 1) so that they broadcast against z (N, K)",
     "cross_entropy_loss": "y holds N integer labels: pick each row's score with z[np.arange(N), y]",
+    "adam_step": "grad, m and v all have param's shape, and every operation is elementwise",
+    "batchnorm_forward": "gamma, beta and the statistics have shape (C,): reshape them to (1, C, 1, 1), "
+                         "or take the statistics with keepdims=True, to broadcast against x (N, C, H, W)",
+    "batchnorm_backward": "dgamma and dbeta sum over axis=(0, 2, 3) to shape (C,); gamma and the "
+                          "statistics broadcast against dout as (1, C, 1, 1)",
 }
 # What an exception usually means, whatever the function: the first matching one wins.
 _GENERIC_HINTS = (

@@ -17,7 +17,7 @@ from autograder.building.submissions import variant_sources
 
 from helpers import corpus, namespace_with
 
-LAYER_ASSIGNMENTS = ["01_im2col", "02_convolution", "03_pooling", "04_dense", "05_softmax"]
+LAYER_ASSIGNMENTS = ["01_im2col", "02_convolution", "03_pooling", "04_dense", "05_softmax", "07_beyond"]
 
 
 def declared_message(variant):
