@@ -231,7 +231,8 @@ class Grader:
         self.inputs = trusted.write_inputs(self.spec, self.work / INPUTS)
         self.runs = plan_runs(self.spec)
         self.slots = queue.Queue()
-        for slot in range(self.jobs):
+        leased, self._slot_locks = sandbox.lease_slots(self.jobs)
+        for slot in leased:
             self.slots.put(slot)
         self._counter, self._lock = 0, threading.Lock()
 
@@ -372,6 +373,8 @@ class Grader:
             pass
 
     def cleanup(self):
+        for lock in self._slot_locks:
+            lock.close()
         if os.environ.get("CNN_GRADE_KEEP"):
             self.log(f"kept {self.work}")
             return

@@ -25,8 +25,8 @@ What the sandboxed process sees and may do:
   no core files, and a number of tasks, threads included: a pids cgroup of its
   own where one can be made (`pids.max`), else RLIMIT_NPROC (which counts per
   user and is not enforced for root: as root each concurrent sandbox runs as
-  its own unprivileged uid, 60000 + slot, via setpriv, when the Python tree is
-  readable by others), and always a watchdog that counts threads.
+  its own unprivileged uid, 60000 + a slot that no other grader on the machine
+  holds (lease_slots), via setpriv, when the Python tree is readable by others), and always a watchdog that counts threads.
 
 Where bwrap cannot run (a container that refuses user namespaces, such as Gradescope's),
 SETPRIV stands in for it: no namespaces, so the whole disk is in view as it is to any
@@ -41,6 +41,7 @@ characters are kept. Nothing the sandbox wrote is opened, walked or copied by th
 grader; the helpers are started by absolute paths from the system folders.
 """
 
+import fcntl
 import os
 import selectors
 import signal
@@ -60,6 +61,7 @@ MISSING = ("bubblewrap (bwrap) is not installed — `sudo apt-get install bubble
 UNSAFE = ("warning: --no-sandbox: student code runs with your rights, "
           "it can read the gradebook and source/ and write anywhere you can")
 BASE_UID = 60000
+UID_SLOTS = 1000          # the dedicated uids are BASE_UID .. BASE_UID + UID_SLOTS - 1
 BWRAP, SETPRIV = "bwrap", "setpriv"
 # where the sandbox sees its job folder and its writable area: paths of their own, so that
 # they never cover a folder it needs (a repository in /work, say)
@@ -178,6 +180,40 @@ def environment(work):
         "PYTHONDONTWRITEBYTECODE": "1", "CNN_COURSE_REFERENCES": PROVIDER, "LANG": "C.UTF-8",
         "PYDEVD_DISABLE_FILE_VALIDATION": "1",
     }
+
+
+def lease_slots(count):
+    """(`count` slots, the open lock files that hold them): slots whose dedicated uids no other
+    grader on this machine holds. Closing the files, or the end of the process, frees them.
+
+    After each run the grader kills whatever its slot's uid still runs, so two graders at once
+    (two assignments, a `check` beside a batch) that shared a uid would kill each other's
+    sandboxes. Only root runs sandboxes as dedicated uids; otherwise a slot is only a number.
+    The locks live in root's home, which the sandbox never sees."""
+    if os.geteuid() != 0:
+        return list(range(count)), []
+    folder = Path.home() / ".cache" / "cnn-course" / "uid-slots"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as error:
+        raise CourseError(f"cannot make {folder} for the sandbox's uid locks ({error.strerror}) — "
+                          "set HOME to a writable folder of root's") from None
+    slots, held = [], []
+    for slot in range(UID_SLOTS):
+        lock = open(folder / str(BASE_UID + slot), "a")
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            lock.close()
+            continue
+        slots.append(slot)
+        held.append(lock)
+        if len(slots) == count:
+            return slots, held
+    for lock in held:
+        lock.close()
+    raise CourseError(f"all {UID_SLOTS} sandbox uids from {BASE_UID} are held by other graders "
+                      "on this machine — wait until some of them finish")
 
 
 def _processes_of(uid):
