@@ -2,6 +2,7 @@
 intake, and the replay of the visible tests on recorded values."""
 
 import copy
+import dataclasses
 import json
 import os
 import zipfile
@@ -214,8 +215,11 @@ def test_a_replay_of_forged_values_fails(spec, tmp_path):
 
 
 def test_a_visible_test_that_calls_no_graded_function_is_not_replayed():
-    """06's accuracy test reads the history of the loop test above it: the replay has nothing of
-    the student's to check there, so it says unavailable (a failure would flag `tampered`)."""
+    """A visible test that only reads what a cell above it left (06's accuracy test once read the
+    loop test's history): the replay has nothing of the student's to check there, so it says
+    unavailable (a failure would flag `tampered`)."""
     spec = load_spec(ROOT, "06_cnn")
-    result, message = replay_visible(spec, spec.cells["test_train_accuracy"], stream.Bundle())
+    reads_only = dataclasses.replace(spec.cells["test_train_accuracy"],
+                                     visible='assert history["val_acc"][-1] > 0.6\n')
+    result, message = replay_visible(spec, reads_only, stream.Bundle())
     assert result == "unavailable", message
