@@ -26,7 +26,8 @@ What the sandboxed process sees and may do:
   own where one can be made (`pids.max`), else RLIMIT_NPROC (which counts per
   user and is not enforced for root: as root each concurrent sandbox runs as
   its own unprivileged uid, 60000 + a slot that no other grader on the machine
-  holds (lease_slots), via setpriv, when the Python tree is readable by others), and always a watchdog that counts threads.
+  holds (lease_slots), via setpriv, when the Python tree is readable by others),
+  and always a watchdog that counts threads.
 
 Where bwrap cannot run (a container that refuses user namespaces, such as Gradescope's),
 SETPRIV stands in for it: no namespaces, so the whole disk is in view as it is to any
