@@ -63,6 +63,7 @@ UNSAFE = ("warning: --no-sandbox: student code runs with your rights, "
           "it can read the gradebook and source/ and write anywhere you can")
 BASE_UID = 60000
 UID_SLOTS = 1000          # the dedicated uids are BASE_UID .. BASE_UID + UID_SLOTS - 1
+SLOT_LOCKS = Path("/run/cnn-course/uid-slots")
 BWRAP, SETPRIV = "bwrap", "setpriv"
 # where the sandbox sees its job folder and its writable area: paths of their own, so that
 # they never cover a folder it needs (a repository in /work, say)
@@ -190,18 +191,20 @@ def lease_slots(count):
     After each run the grader kills whatever its slot's uid still runs, so two graders at once
     (two assignments, a `check` beside a batch) that shared a uid would kill each other's
     sandboxes. Only root runs sandboxes as dedicated uids; otherwise a slot is only a number.
-    The locks live in root's home, which the sandbox never sees."""
+    The locks live in a folder of root's under /run, one per machine: not in a home, which
+    differs between graders started with another HOME (sudo with and without -H) or in a
+    mount namespace that covers /root, while the uids and their processes are shared."""
     if os.geteuid() != 0:
         return list(range(count)), []
-    folder = Path.home() / ".cache" / "cnn-course" / "uid-slots"
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        SLOT_LOCKS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        SLOT_LOCKS.chmod(0o700)
     except OSError as error:
-        raise CourseError(f"cannot make {folder} for the sandbox's uid locks ({error.strerror}) — "
-                          "set HOME to a writable folder of root's") from None
+        raise CourseError(f"cannot make {SLOT_LOCKS} for the sandbox's uid locks "
+                          f"({error.strerror}) — run the grader as root on a system with /run") from None
     slots, held = [], []
     for slot in range(UID_SLOTS):
-        lock = open(folder / str(BASE_UID + slot), "a")
+        lock = open(SLOT_LOCKS / str(BASE_UID + slot), "a")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
