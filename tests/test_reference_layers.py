@@ -38,3 +38,51 @@ def test_fast_reference_matches_the_loop_reference(name, module, args, kwargs):
 
 def test_every_layer_is_covered():
     assert {c[0] for c in CALLS} == set(LAYERS)
+
+
+# The tuned convolution takes a different path for stride 1 with OW == W ("same" padding),
+# so the sweep crosses it with strides, paddings wider and narrower than the kernel, kernels
+# as wide as the padded input, one row or column, and float32
+CONV_SHAPES = [  # (N, C, H, W), (F, kh, kw), stride, pad
+    ((2, 3, 7, 6), (4, 3, 3), 1, 1),
+    ((2, 3, 7, 6), (4, 3, 2), 1, 1),
+    ((1, 2, 5, 5), (3, 5, 5), 1, 2),
+    ((2, 1, 4, 9), (2, 1, 3), 1, 1),
+    ((2, 2, 6, 6), (3, 3, 3), 1, 0),
+    ((2, 2, 6, 6), (3, 3, 3), 1, 3),
+    ((2, 2, 9, 8), (3, 3, 3), 2, 1),
+    ((1, 3, 8, 7), (2, 2, 3), 3, 2),
+    ((3, 1, 1, 5), (2, 1, 3), 1, 1),
+    ((2, 2, 4, 4), (2, 6, 6), 1, 1),
+]
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("x_shape,w_shape,stride,pad", CONV_SHAPES)
+def test_tuned_convolution_matches_the_loops_on_every_path(x_shape, w_shape, stride, pad, dtype):
+    rng = np.random.default_rng(sum(x_shape) + stride * 7 + pad)
+    f, kh, kw = w_shape
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal((f, x_shape[1], kh, kw)).astype(dtype)
+    b = rng.standard_normal(f).astype(dtype)
+    tolerance = {"rtol": 1e-10, "atol": 1e-12} if dtype == np.float64 else {"rtol": 1e-4, "atol": 1e-4}
+    out = LAYERS["conv_forward"](x, w, b, stride, pad)
+    np.testing.assert_allclose(out, convolution.ref_conv_forward(x, w, b, stride, pad), **tolerance)
+    assert out.dtype == dtype
+    dout = rng.standard_normal(out.shape).astype(dtype)
+    for got, want in zip(LAYERS["conv_backward"](dout, x, w, stride, pad),
+                         convolution.ref_conv_backward(dout, x, w, stride, pad)):
+        assert got.dtype == dtype and got.shape == want.shape
+        np.testing.assert_allclose(got, want, **tolerance)
+
+
+@pytest.mark.parametrize("size,stride", [(2, 2), (3, 1), (2, 1), (3, 2)])
+def test_tuned_pooling_matches_the_loops_with_ties(size, stride):
+    rng = np.random.default_rng(size * 10 + stride)
+    x = np.maximum(rng.standard_normal((2, 3, 7, 8)), 0)            # ReLU output: ties at 0
+    x[0, 0, :2, :2] = 1.0
+    out = LAYERS["maxpool_forward"](x, size, stride)
+    np.testing.assert_array_equal(out, pooling.ref_maxpool_forward(x, size, stride))
+    dout = rng.standard_normal(out.shape)
+    np.testing.assert_allclose(LAYERS["maxpool_backward"](dout, x, size, stride),
+                               pooling.ref_maxpool_backward(dout, x, size, stride))
