@@ -1,6 +1,7 @@
-"""The layers under test: the reference solutions from source/, and naive loop versions.
+"""The layers under test: the taught solutions from source/, the tuned references that
+grading uses (autograder/references/layers.py), and naive loop versions.
 
-The reference code is read from the solution cells of the source notebooks (no notebook
+The taught code is read from the solution cells of the source notebooks (no notebook
 is executed) and run in one namespace, in course order, so that conv_forward calls the
 im2col of assignment 01, exactly as in the solution notebooks.
 """
@@ -21,8 +22,9 @@ FUNCTIONS = ("conv_output_size", "im2col", "col2im", "conv_forward", "conv_backw
              "maxpool_forward", "maxpool_backward")
 
 
-def load_reference(variant=None):
-    """{name: function} for FUNCTIONS, from source/; a variant file's functions override them.
+def load_taught(variant=None):
+    """{name: function} for FUNCTIONS, from source/'s solutions; a variant file's functions
+    override them.
 
     A variant is a Python file of top-level functions (say, a proposed faster
     solution); it runs in the same namespace after the reference code, so the functions
@@ -41,6 +43,14 @@ def load_reference(variant=None):
     if missing:
         raise RuntimeError(f"not defined by the solution cells: {', '.join(missing)}")
     return {name: namespace[name] for name in FUNCTIONS}
+
+
+def load_tuned():
+    """{name: function} of the layers the benchmark times, from the tuned references."""
+    from autograder.references.layers import LAYERS
+
+    return {name: LAYERS[name] for name in ("conv_forward", "conv_backward",
+                                            "maxpool_forward", "maxpool_backward")}
 
 
 # Naive loops: the straightforward code that vectorisation replaces. One NumPy window

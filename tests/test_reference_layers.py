@@ -76,7 +76,7 @@ def test_tuned_convolution_matches_the_loops_on_every_path(x_shape, w_shape, str
         np.testing.assert_allclose(got, want, **tolerance)
 
 
-@pytest.mark.parametrize("size,stride", [(2, 2), (3, 1), (2, 1), (3, 2)])
+@pytest.mark.parametrize("size,stride", [(2, 2), (3, 1), (2, 1), (3, 2), (2, 3)])
 def test_tuned_pooling_matches_the_loops_with_ties(size, stride):
     rng = np.random.default_rng(size * 10 + stride)
     x = np.maximum(rng.standard_normal((2, 3, 7, 8)), 0)            # ReLU output: ties at 0

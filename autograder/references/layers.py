@@ -134,9 +134,17 @@ def ref_maxpool_backward(dout, x, size=2, stride=2):
     oh, ow = out.shape[2:]
     dx = np.zeros_like(x)
     open_ = np.ones(out.shape, dtype=bool)            # windows whose first maximum is still ahead
+    first = np.empty(out.shape, dtype=bool)
+    routed = np.empty_like(dout)                       # buffers reused for every offset
     for (i, j), element in _offsets(x, size, stride):
-        first = open_ & (element == out)
-        dx[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride] += np.where(first, dout, 0)
+        np.equal(element, out, out=first)
+        first &= open_
+        np.multiply(first, dout, out=routed)
+        target = dx[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+        if size <= stride:
+            target[...] = routed                       # windows apart: each element written once
+        else:
+            target += routed
         open_ &= ~first
     return dx
 
