@@ -57,6 +57,8 @@ def _sandbox_options(parser):
 
 
 def main(argv=None):
+    # nbformat's import costs 1.3 s more without this: see skip_slow_optional_imports
+    sys.modules.setdefault("rfc3987_syntax", None)
     parser = argparse.ArgumentParser(prog="cnn-course", description=__doc__)
     parser.add_argument("--root", help="course root (default: the folder holding "
                         "nbgrader_config.py, at or above the current one)")

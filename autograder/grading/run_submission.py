@@ -165,7 +165,15 @@ def _truncate_outputs(cell):
     cell["outputs"] = kept
 
 
+def skip_slow_optional_imports():
+    """jsonschema, which nbformat imports, tries the optional rfc3987_syntax, whose import
+    builds a grammar for 1.3 s; nbformat's schema never asks for the one format it checks.
+    A None entry makes that import fail at once, as if it were not installed."""
+    sys.modules.setdefault("rfc3987_syntax", None)
+
+
 def phase_a(job_dir, work, job, audit):
+    skip_slow_optional_imports()
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
