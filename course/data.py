@@ -1,11 +1,12 @@
 """Data sets for the final notebook, as float64 NCHW images and int64 labels.
 
 `load_digits_split` uses scikit-learn's bundled 8x8 handwritten digits, so it
-always works offline. `load_mnist`, `load_idx_pair` and `read_idx` read MNIST or
+always works offline; `load_sample_photo` one of its two bundled photos. `load_mnist`, `load_idx_pair` and `read_idx` read MNIST or
 Fashion-MNIST IDX files that you already have. Nothing here ever downloads.
 """
 
 import gzip
+import importlib.util
 import os
 import zlib
 from pathlib import Path
@@ -41,6 +42,10 @@ class DigitsSplit(NamedTuple):
     y_test: np.ndarray
 
 
+DEFAULT_SPLIT = (0, 0.15, 0.2)    # load_digits_split's defaults: seed, val_fraction, test_fraction
+DEFAULT_SPLIT_FILE = Path(__file__).with_name("digits_default_split.npz")
+
+
 def load_digits_split(seed=0, val_fraction=0.15, test_fraction=0.2):
     """scikit-learn's 1797 handwritten digits, split into train, validation and test.
 
@@ -53,29 +58,67 @@ def load_digits_split(seed=0, val_fraction=0.15, test_fraction=0.2):
     - y_train, y_val, y_test: int64 labels 0..9 of shape (N,)
     Every split holds every class in about the proportions of the whole set.
     """
-    # Imported here so that reading IDX files does not pay for importing sklearn.
-    from sklearn.datasets import load_digits
-    from sklearn.model_selection import train_test_split
-
     if not (0 < val_fraction < 1 and 0 < test_fraction < 1 and val_fraction + test_fraction < 1):
         raise ValueError(
             f"val_fraction={val_fraction} and test_fraction={test_fraction} must each be "
             "between 0 and 1 and leave something for training (sum below 1)"
         )
-    pixels, labels = load_digits(return_X_y=True)
+    pixels, labels = _digits()
     # Pixel values are counts 0..16 (the original 32x32 bitmaps in 4x4 blocks).
     x = (pixels / 16.0).reshape(-1, 1, 8, 8).astype(np.float64)
     y = labels.astype(np.int64)
+    if (seed, val_fraction, test_fraction) == DEFAULT_SPLIT:
+        # scikit-learn's own split of the defaults, stored (tests/test_data.py checks it is
+        # still the one scikit-learn makes): importing scikit-learn to make it takes 1.5 s
+        with np.load(DEFAULT_SPLIT_FILE) as stored:
+            parts = {name: stored[name] for name in ("train", "val", "test")}
+    else:
+        parts = split_indices(y, seed, val_fraction, test_fraction)
+    return DigitsSplit(x[parts["train"]], y[parts["train"]], x[parts["val"]], y[parts["val"]],
+                       x[parts["test"]], y[parts["test"]])
 
-    x_rest, x_test, y_rest, y_test = train_test_split(
-        x, y, test_size=test_fraction, stratify=y, random_state=seed
-    )
+
+def _digits():
+    """(pixels (1797, 64) float64, labels (1797,) int64), read from the file scikit-learn ships
+    them in, as its load_digits does, without importing scikit-learn."""
+    data = np.loadtxt(_sklearn_datasets() / "data" / "digits.csv.gz", delimiter=",")
+    return data[:, :-1], data[:, -1].astype(np.int64)
+
+
+def load_sample_photo(name="china.jpg"):
+    """One of the two photos scikit-learn ships, "china.jpg" or "flower.jpg", as uint8 of shape
+    (427, 640, 3): what sklearn.datasets.load_sample_image gives, without importing
+    scikit-learn (1.5 s)."""
+    from PIL import Image
+
+    path = _sklearn_datasets() / "images" / name
+    if not path.is_file():
+        raise DataError(f"no sample photo {name!r} — use 'china.jpg' or 'flower.jpg'")
+    with Image.open(path) as photo:
+        return np.asarray(photo)
+
+
+def _sklearn_datasets():
+    """The folder of scikit-learn's bundled data, found without importing scikit-learn."""
+    package = importlib.util.find_spec("sklearn")
+    if package is None:
+        raise DataError("scikit-learn is not installed — `pip install scikit-learn`: its "
+                        "bundled digits are the course's default data")
+    return Path(package.submodule_search_locations[0]) / "datasets"
+
+
+def split_indices(y, seed, val_fraction, test_fraction):
+    """{"train", "val", "test": indices into y}: scikit-learn's stratified train_test_split,
+    first the test set off the whole, then the validation set off the rest."""
+    from sklearn.model_selection import train_test_split
+
+    everything = np.arange(len(y))
+    rest, test = train_test_split(everything, test_size=test_fraction, stratify=y,
+                                  random_state=seed)
     # val_fraction is of the whole set, so rescale it to the part that is left.
-    x_train, x_val, y_train, y_val = train_test_split(
-        x_rest, y_rest, test_size=val_fraction / (1 - test_fraction),
-        stratify=y_rest, random_state=seed,
-    )
-    return DigitsSplit(x_train, y_train, x_val, y_val, x_test, y_test)
+    train, val = train_test_split(rest, test_size=val_fraction / (1 - test_fraction),
+                                  stratify=y[rest], random_state=seed)
+    return {"train": train, "val": val, "test": test}
 
 
 def _shape_text(dims):

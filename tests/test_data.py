@@ -95,6 +95,55 @@ def test_digits_splits_partition_the_data_set(split):
     assert parts[0] + parts[1] + parts[2] == whole
 
 
+def test_the_stored_default_split_is_the_one_scikit_learn_makes():
+    """load_digits_split() reads its default split from a file instead of importing
+    scikit-learn; a scikit-learn whose split or digits have changed fails here."""
+    from sklearn.datasets import load_digits
+
+    from course import data
+
+    pixels, labels = load_digits(return_X_y=True)
+    fresh = data.split_indices(labels, *data.DEFAULT_SPLIT)
+    with np.load(data.DEFAULT_SPLIT_FILE) as stored:
+        for part in ("train", "val", "test"):
+            assert np.array_equal(stored[part], fresh[part]), (
+                f"{data.DEFAULT_SPLIT_FILE.name}'s {part} split is not scikit-learn's: rewrite it "
+                "with np.savez(DEFAULT_SPLIT_FILE, **split_indices(labels, *DEFAULT_SPLIT))")
+    ours = data._digits()
+    assert np.array_equal(ours[0], pixels) and np.array_equal(ours[1], labels)
+
+
+@pytest.mark.parametrize("name", ["china.jpg", "flower.jpg"])
+def test_sample_photos_are_scikit_learns(name):
+    from sklearn.datasets import load_sample_image
+
+    from course.data import load_sample_photo
+
+    photo = load_sample_photo(name)
+    assert photo.dtype == np.uint8 and photo.shape == (427, 640, 3)
+    assert np.array_equal(photo, load_sample_image(name))
+
+
+def test_an_unknown_sample_photo_is_named():
+    from course.data import DataError, load_sample_photo
+
+    with pytest.raises(DataError, match="cat.jpg"):
+        load_sample_photo("cat.jpg")
+
+
+def test_other_splits_come_from_scikit_learn():
+    from sklearn.model_selection import train_test_split
+
+    split = load_digits_split(seed=3, val_fraction=0.1, test_fraction=0.3)
+    x = np.concatenate([split.x_train, split.x_val, split.x_test])
+    assert len(split.y_test) == int(np.ceil(0.3 * 1797)) and len(x) == 1797
+    index = np.arange(1797)
+    from course.data import _digits
+    _, labels = _digits()
+    _, test = train_test_split(index, test_size=0.3, stratify=labels, random_state=3)
+    assert np.array_equal(split.y_test, labels[test])
+
+
 def test_digits_deterministic(split):
     again = load_digits_split()
     for a, b in zip(split, again):

@@ -34,6 +34,9 @@ cnn-course = "course.cli:main"
 
 [tool.setuptools]
 packages = ["course"]
+
+[tool.setuptools.package-data]
+course = ["*.npz"]
 """
 STUDENT_README = """\
 # CNN From Scratch: your notebooks
