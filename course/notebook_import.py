@@ -22,8 +22,6 @@ import os
 import re
 from pathlib import Path
 
-import nbformat
-
 REFERENCES_VARIABLE = "CNN_COURSE_REFERENCES"
 
 
@@ -149,6 +147,10 @@ def _cells_to_run(nb, shown):
 
 
 def _load(path, assignment, names):
+    # imported here: a notebook graded on its own never reads another one, and nbformat's
+    # import costs it a second or more
+    import nbformat
+
     shown = f"../{assignment}/{path.name}"
     try:
         nb = nbformat.read(path, as_version=4)
