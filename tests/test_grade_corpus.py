@@ -13,7 +13,7 @@ course.notebook_import substitutes while CNN_COURSE_REFERENCES names the grader'
   bug is not cheating;
 - a bug costs hidden cases and points only of the functions it touches: the
   functions that call a buggy one of the same assignment run on the references
-  (the second sandboxed run), as the in-notebook checks do.
+  (the sandbox's second stage), as the in-notebook checks do.
 """
 
 import ast
@@ -105,8 +105,8 @@ def test_bug_costs_only_where_it_is(assignment, variant, tmp_path_factory):
     """One bug costs once: a cell that grades only functions the bug leaves alone passes every
     hidden case and keeps its points, although its visible test calls the student's buggy
     function (a callee bug such as conv_output_size rounding up, with a correct im2col): the
-    functions that call a buggy one of the same assignment run on the references (the second
-    sandboxed run), as the in-notebook checks do."""
+    functions that call a buggy one of the same assignment run on the references (the sandbox's
+    second stage), as the in-notebook checks do."""
     row = graded(assignment, tmp_path_factory)[variant.stem]
     touched = {node.name for node in ast.parse(variant.read_text()).body
                if isinstance(node, ast.FunctionDef)}

@@ -1,6 +1,6 @@
-"""What each sandboxed run of `cnn-course grade` may import (autograder.grading.grade).
+"""What each stage of a sandboxed run of `cnn-course grade` may import (autograder.grading.grade).
 
-The first run of a notebook computes every function that calls nothing graded in
+The first stage of a notebook's run computes every function that calls nothing graded in
 its own assignment; the second computes the others with references in place of
 what they call. Neither may ever import the answer of a function it computes.
 """

@@ -9,7 +9,7 @@ from collections import namedtuple
 import numpy as np
 import pytest
 
-from autograder.grading import stream
+from autograder.grading import job, stream
 from autograder.grading.job import Opaque, decode, encode
 from autograder.grading.run_submission import write_records
 
@@ -117,3 +117,75 @@ def test_the_host_reads_only_regular_files_through_no_link(tmp_path):
             stream.read_regular(tmp_path / name, 100)
     with pytest.raises(stream.BadData, match="limit"):
         stream.read_regular(target, 0)
+
+
+# ---------------------------------------------------------------- the two stages
+
+def two_stage_stream(first, second, forged_seal_at=None):
+    """The bytes a harness sends: `first`'s records, the seal, then `second`'s."""
+    records = [job.record(name, data) for name, data in first.items()]
+    if forged_seal_at is not None:
+        records.insert(forged_seal_at, job.record(job.SEAL, b""))
+    return (job.RECORDS_MAGIC + b"".join(records) + job.record(job.SEAL, b"")
+            + b"".join(job.record(name, data) for name, data in second.items()))
+
+
+def test_records_after_the_seal_are_the_later_bundle():
+    data = two_stage_stream({"calls/a/0.json": b"1", "kernel.json": b"{}"},
+                            {"calls/b/0.json": b"2", "calls/a/0.json": b"forged"})
+    bundle = stream.parse(data)
+    assert bundle.records == {"calls/a/0.json": b"1", "kernel.json": b"{}"}
+    assert bundle.later.records == {"calls/b/0.json": b"2", "calls/a/0.json": b"forged"}
+    bundle.take(bundle.later, ("calls/b/",))
+    assert bundle.records == {"calls/a/0.json": b"1", "kernel.json": b"{}", "calls/b/0.json": b"2"}
+
+
+def test_a_forged_early_seal_only_loses_the_first_stage():
+    """Whoever seals early gets the references early, but everything after the first seal
+    counts for the second stage's functions alone: the first stage's results are lost."""
+    data = two_stage_stream({"calls/a/0.json": b"1", "calls/a/1.json": b"2"}, {}, forged_seal_at=1)
+    bundle = stream.parse(data)
+    bundle.take(bundle.later, ("calls/b/",))
+    assert bundle.records == {"calls/a/0.json": b"1"}
+
+
+def test_a_stream_without_a_seal_has_an_empty_later_bundle():
+    bundle = stream.parse(job.RECORDS_MAGIC + job.record("calls/b/0.json", b"x"))
+    bundle.take(bundle.later, ("calls/b/",))
+    assert bundle.records == {} and not bundle.damaged
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 64])
+def test_the_seal_is_seen_as_the_bytes_arrive(chunk):
+    data = two_stage_stream({"calls/a/0.json": b"x" * 100, "kernel.json": b"{}"}, {"b": b"y"})
+    seal_end = data.index(job.SEAL.encode()) + len(job.SEAL)
+    watch, seen = stream.SealWatch(), bytearray()
+    for start in range(0, len(data), chunk):
+        seen += data[start:start + chunk]
+        assert watch.feed(seen) == (len(seen) >= seal_end)
+
+
+@pytest.mark.parametrize("data", [b"garbage" * 10, job.RECORDS_MAGIC + b"\xff" * 12 + job.SEAL.encode()])
+def test_no_seal_is_seen_in_a_damaged_stream(data):
+    assert not stream.SealWatch().feed(data)
+
+
+def test_a_file_named_like_the_seal_cannot_exist(tmp_path):
+    with pytest.raises(ValueError):
+        (tmp_path / job.SEAL).write_text("x")
+
+
+def test_references_are_packed_and_unpacked_unchanged():
+    files = {"autograder/__init__.py": b"", "autograder/references/callees/im2col.py": b"def f(): ..."}
+    assert job.unpack_files(job.pack_files(files)) == files
+
+
+@pytest.mark.parametrize("name", ["../outside.py", "/etc/passwd", "a/../../b.py"])
+def test_unpacked_references_stay_in_their_folder(name):
+    with pytest.raises(ValueError):
+        job.unpack_files(job.pack_files({name: b"x"}))
+
+
+def test_a_cut_reference_stream_is_refused():
+    with pytest.raises(ValueError):
+        job.unpack_files(job.pack_files({"a.py": b"x" * 100})[:-10])

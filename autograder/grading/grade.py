@@ -5,10 +5,10 @@ Per submission (N at once, --jobs): restore the test cells from the release
 the hidden inputs, run it in the sandbox (autograder.grading.sandbox), and score the
 returned values in this process (autograder.grading.trusted). A function that calls
 another one graded in the same assignment (im2col calls conv_output_size, train
-calls sgd_momentum_update) is called in a second sandboxed run, after the first
-one has returned every other result: only that run may import the references
-of autograder.references.callees, so the student's own conv_output_size bug does not
-cost im2col points too, and nothing it could read there answers what it is asked.
+calls sgd_momentum_update) is called in the same sandbox's second stage, once the
+first stage's results are sealed: only then are the references of
+autograder.references.callees sent in, so the student's own conv_output_size bug does
+not cost im2col points too, and nothing it could read there answers what it is asked.
 Then, from this one process: fill the gradebook, write the report
 (autograder.grading.report).
 """
@@ -32,7 +32,7 @@ import nbformat
 from . import intake, sandbox, stream, trusted
 from ..course_root import CourseError, assignments, load_config
 from ..notebook import grade_ids, nbgrader_meta, topic
-from .job import CALLS, CALLS_STATUS, EXECUTED, HARNESS_FILES, INPUTS, JOB_FILE, LIB
+from .job import CALLS, EXECUTED, HARNESS_FILES, INPUTS, JOB_FILE, LIB, pack_files
 
 
 
@@ -157,8 +157,9 @@ def reference_files(spec):
 
 
 def dependency_files(spec):
-    """The files a second sandboxed run may import: autograder.references.callees.<topic> (references
-    of the functions that other graded functions of this assignment call), with its imports."""
+    """The files the second stage may import besides the first stage's:
+    autograder.references.callees.<topic> (references of the functions that other graded
+    functions of this assignment call), with its imports."""
     package = Path(__file__).resolve().parents[1]
     path = package / "references" / "callees" / f"{topic(spec.assignment)}.py"
     files = _local_imports(path, package) if path.exists() else set()
@@ -183,17 +184,17 @@ def substitutes(spec, files):
 
 @dataclass
 class Runs:
-    """What the two sandboxed runs of a notebook may import, and which functions each calls."""
+    """What the two stages of a notebook's run may import, and which functions each calls."""
     first_files: list
     second_files: list
     first_substitutes: dict
     second_substitutes: dict
-    second: list           # the functions called in the second run; the rest in the first
+    second: list           # the functions called in the second stage; the rest in the first
 
 
 def plan_runs(spec):
-    """Two runs per notebook when a function calls another one graded here: the first returns
-    every other function's results; only then may a run see the references it calls."""
+    """Two stages per notebook when a function calls another one graded here: the first
+    returns every other function's results; only then may the second see the references."""
     first_files = reference_files(spec)
     second_files = sorted(set(first_files) | set(dependency_files(spec)))
     first, second = substitutes(spec, first_files), substitutes(spec, second_files)
@@ -296,24 +297,20 @@ class Grader:
                     "quota_paths": [sandbox.WORK, "/tmp"] if self.isolation == sandbox.BWRAP else [],
                     "off_limits": [str(p.resolve()) for p in self.off_limits]}
         runs = self.runs
-        first = [fn for fn in self.spec.functions if fn not in runs.second]
         slot = self.slots.get()
         try:
-            bundle, outcome = self._sandboxed(job / "a", restored, {
-                **job_spec, "calls": first, "substitutes": runs.first_substitutes},
-                slot, runs.first_files, calls_only=False)
-            status = bundle.json(CALLS_STATUS) or {}
-            if runs.second and isinstance(status, dict) and status.get("done"):
-                # a run of its own: it never sees, and is never fed, what the first one wrote
-                second, later = self._sandboxed(job / "b", restored, {
-                    **job_spec, "calls": runs.second, "substitutes": runs.second_substitutes},
-                    slot, runs.second_files, calls_only=True)
-                outcome.absorb(later)
-                bundle.take(second, tuple(f"{CALLS}/{fn}/" for fn in runs.second))
+            bundle, outcome = self._sandboxed(job / "run", restored, {
+                **job_spec, "calls": [fn for fn in self.spec.functions if fn not in runs.second],
+                "substitutes": runs.first_substitutes, "second": runs.second,
+                "second_substitutes": runs.second_substitutes}, slot, runs.first_files,
+                runs.second_files if runs.second else ())
         finally:
             self.slots.put(slot)
             if not os.environ.get("CNN_GRADE_KEEP"):
                 shutil.rmtree(job, ignore_errors=True)
+        if runs.second:
+            # the second stage's functions count from after the seal alone, and only they do
+            bundle.take(bundle.later, tuple(f"{CALLS}/{fn}/" for fn in runs.second))
         # the student's code: cells as given in the release (imports, figures) are the course's
         code = [c.source for c in nb.cells if c.cell_type == "code"
                 and nbgrader_meta(c).get("grade_id") not in test_ids
@@ -324,14 +321,19 @@ class Grader:
                                                "release: " + ", ".join(edited))
         return result, executed_notebook(bundle)
 
-    def _sandboxed(self, job, notebook, spec, slot, expose, calls_only):
-        """(Bundle of the run's records, Outcome) of one sandboxed run on a fresh job folder."""
+    def _sandboxed(self, job, notebook, spec, slot, expose, second_stage):
+        """(Bundle of the run's records, Outcome) of one sandboxed run on a fresh job folder;
+        the files `second_stage` are sent in once its first stage is sealed."""
         self._job_folder(job, notebook, spec, expose)
         work = None
         if self.isolation != sandbox.BWRAP:
             work = job.with_name(job.name + "-work")
             work.mkdir()
-        outcome = sandbox.run(job, self.limits, calls_only, self.hide, slot, self.isolation, work)
+        package = sandbox.grader_package()
+        references = pack_files({str(Path(path).resolve().relative_to(package.parent)):
+                                 Path(path).read_bytes() for path in second_stage}) \
+            if second_stage else b""
+        outcome = sandbox.run(job, self.limits, references, self.hide, slot, self.isolation, work)
         return stream.parse(outcome.results), outcome
 
     def _job_folder(self, job, notebook, spec, expose):

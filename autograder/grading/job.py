@@ -16,10 +16,19 @@ student's namespace. It imports nothing but NumPy.
     WORK/out/calls/<fn>/<i>.json       what each hidden call returned (phase B)
     WORK/out/calls_status.json  the modules the student's code imported (phase B)
     WORK/out/calls_timeout.json phase B ran out of time
+    WORK/second-stage/...       the references the second stage is sent (on its sys.path)
+
+A function that calls another one graded here (im2col calls conv_output_size) is called in a
+second stage, with the reference in place of what it calls. The references reach the sandbox
+only after the first stage's results are final: the harness sends every record so far, then
+the SEAL record, and only then does the grader write the references (pack_files) to the
+harness's stdin. Only records after the seal count for the second stage's functions, and only
+for them.
 """
 
 import collections
 import os
+import struct
 import tempfile
 from pathlib import Path
 
@@ -28,6 +37,7 @@ import numpy as np
 JOB_FILE = "job.json"
 INPUTS = "inputs"
 LIB = "lib"                          # copies of the references it may import (on PYTHONPATH)
+SECOND_LIB = "second-stage"          # WORK/second-stage: the second stage's references
 OUT = "out"
 KERNEL_STATUS = "kernel.json"
 EXECUTED = "executed.ipynb"
@@ -187,3 +197,38 @@ def fresh_input(value, readonly):
 AUDIT_TAG = b"CNN-AUDIT "
 RECORDS_MAGIC = b"CNN-RECORDS 1\n"
 MAX_RECORD_BYTES = 64 * 2 ** 20
+SEAL = "\0sealed"                   # a record name no file can have: the first stage is over
+_HEAD = struct.Struct(">IQ")         # a record's name length and data length
+
+
+def record(name, data):
+    """One record of a stream: the lengths, the name, the data."""
+    name = name.encode()
+    return _HEAD.pack(len(name), len(data)) + name + data
+
+
+def pack_files(files):
+    """{relative path: bytes} as one stream of records."""
+    return RECORDS_MAGIC + b"".join(record(name, data) for name, data in sorted(files.items()))
+
+
+def unpack_files(data):
+    """pack_files' {relative path: bytes} back; ValueError when the stream is damaged or a
+    path would leave the folder it is written to."""
+    if not data.startswith(RECORDS_MAGIC):
+        raise ValueError("not a stream of records")
+    files, at = {}, len(RECORDS_MAGIC)
+    while at < len(data):
+        if at + _HEAD.size > len(data):
+            raise ValueError("a record is cut short")
+        name_length, size = _HEAD.unpack_from(data, at)
+        at += _HEAD.size
+        if at + name_length + size > len(data):
+            raise ValueError("a record is cut short")
+        name = data[at:at + name_length].decode()
+        at += name_length
+        if name.startswith("/") or ".." in Path(name).parts:
+            raise ValueError(f"{name!r} leaves its folder")
+        files[name] = data[at:at + size]
+        at += size
+    return files

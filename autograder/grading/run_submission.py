@@ -22,15 +22,23 @@ JOB/job.json says what to do (written by autograder.grading.grade):
   .npy + JSON) and save each result to out/calls/<function>/<i>.json (+ .npy
   files). During a function's cases the names in job["substitutes"][function]
   are the importable references it calls; a case with a "log" records its
-  calls of those names to <i>.log.json. `--calls` runs phase B alone: the
-  second run, which alone sees the references (autograder.grading.grade). The modules first imported
-  while running the student's code (a cell that is not one of the release's
-  given cells, job["course_cells"], or a hidden call) go to
-  out/calls_status.json: what the course's own cells import (sklearn for a
-  figure or the digits) is not the student's doing.
+  calls of those names to <i>.log.json. The modules first imported while
+  running the student's code (a cell that is not one of the release's given
+  cells, job["course_cells"], or a hidden call) go to out/calls_status.json:
+  what the course's own cells import (sklearn for a figure or the digits) is
+  not the student's doing.
+- the second stage: the functions of job["second"] call another one graded
+  here, and are called with references in its place (job["second_substitutes"]).
+  Those references must not be readable while the first stage's functions are
+  being answered. So phase B tells the harness when the first stage is done; the
+  harness sends every record so far and the SEAL record (job.py), and only then
+  does the grader write the references to this program's stdin, which phase B
+  reads, imports and calls the second stage's functions with, in the same
+  namespace: the notebook's cells run once. The grader takes only those
+  functions' results from after the seal.
 
-What goes back: nothing the host reads is a file here. At the end every regular
-file under WORK/out is sent as one stream of records (write_records) on the
+What goes back: nothing the host reads is a file here. Every regular file under
+WORK/out is sent as one stream of records (write_records) on the
 stream descriptor, a pipe the grader reads with limits (autograder.grading.stream). An
 audit hook installed before the student's code (phase B) writes every import of
 a module that does the work, and every open of the grader's own files, to a second
@@ -46,9 +54,10 @@ import functools
 import importlib
 import json
 import os
+import select
+import shutil
 import signal
 import stat
-import struct
 import subprocess
 import sys
 import tempfile
@@ -59,12 +68,14 @@ import numpy as np
 
 try:
     from .job import (AUDIT_TAG, CALLS, CALLS_STATUS, CALLS_TIMEOUT, EXECUTED, INPUTS, JOB_FILE,
-                      KERNEL_STATUS, MAX_RECORD_BYTES, OUT, RECORDS_MAGIC, VISIBLE, decode, encode,
-                      error_record, folder_loader, fresh_input, replaceable)
+                      KERNEL_STATUS, MAX_RECORD_BYTES, OUT, RECORDS_MAGIC, SEAL, SECOND_LIB, VISIBLE,
+                      decode, encode, error_record, folder_loader, fresh_input, record,
+                      replaceable, unpack_files)
 except ImportError:   # run as a script in the sandbox: job.py sits beside this file
     from job import (AUDIT_TAG, CALLS, CALLS_STATUS, CALLS_TIMEOUT, EXECUTED, INPUTS, JOB_FILE,
-                     KERNEL_STATUS, MAX_RECORD_BYTES, OUT, RECORDS_MAGIC, VISIBLE, decode, encode,
-                     error_record, folder_loader, fresh_input, replaceable)
+                     KERNEL_STATUS, MAX_RECORD_BYTES, OUT, RECORDS_MAGIC, SEAL, SECOND_LIB, VISIBLE,
+                     decode, encode, error_record, folder_loader, fresh_input, record,
+                     replaceable, unpack_files)
 
 MAX_TEXT = 20_000          # characters kept per text output in the executed notebook
 MAX_OUTPUTS_BYTES = 2_000_000
@@ -360,9 +371,10 @@ def install_guard(audit, forbidden, course_codes, course_dir, off_limits=()):
     sys.addaudithook(hook)
 
 
-def phase_b(job_dir, work, job, audit):
+def phase_b(job_dir, work, job, audit, stage_fd=None, refs_fd=None):
     """Run the notebook's definitions in one namespace, then call each graded function of
-    job["calls"] on every hidden case (see the module docstring)."""
+    job["calls"] on every hidden case, then those of job["second"] once the harness has sealed
+    the first stage and the references have come on `refs_fd` (see the module docstring)."""
     out = work / OUT
     status = {"cell_errors": [], "done": False}
     # plain json: importing nbformat costs seconds
@@ -376,9 +388,22 @@ def phase_b(job_dir, work, job, audit):
                             if s.strip() in course_cells and not isinstance(c, BaseException)),
                   job.get("course_package") or "/nonexistent", job.get("off_limits", []))
     students = _run_cells(cells, namespace, job["cell_timeout"], course_cells, status, audit, out)
-    substitutes = _substitutes(job, status)
+    substitutes = _substitutes(job.get("substitutes", {}), status)
     before = set(sys.modules)
-    for name in job["calls"]:
+    _call_all(job["calls"], substitutes, namespace, job, job_dir, out, audit)
+    status["done"] = True
+    status["modules"] = sorted(students | (set(sys.modules) - before))
+    _write_json(out / CALLS_STATUS, status)
+    if job.get("second") and stage_fd is not None and refs_fd is not None:
+        os.write(stage_fd, b"1")
+        os.close(stage_fd)
+        substitutes = _second_stage_references(refs_fd, work, job, status)
+        _call_all(job["second"], substitutes, namespace, job, job_dir, out, audit)
+
+
+def _call_all(names, substitutes, namespace, job, job_dir, out, audit):
+    """Call each function of `names` on its hidden cases, with its references in place."""
+    for name in names:
         uses = {used: ref for used, ref in substitutes.get(name, {}).items()
                 if replaceable(used, namespace.get(used), job["functions"])}
         saved = {used: namespace[used] for used in uses if used in namespace}
@@ -387,9 +412,35 @@ def phase_b(job_dir, work, job, audit):
             namespace.pop(used, None)
         namespace.update(saved)
         audit.check_disk()
-    status["done"] = True
-    status["modules"] = sorted(students | (set(sys.modules) - before))
-    _write_json(out / CALLS_STATUS, status)
+
+
+def _second_stage_references(refs_fd, work, job, status):
+    """The second stage's references: the modules the grader sends on `refs_fd` once the
+    first stage is sealed, imported afresh from a folder of their own (a package of the same
+    name that the first stage imported, for an earlier notebook's fallback, is dropped from
+    sys.modules first, so that its modules come from the one folder)."""
+    chunks = []
+    while True:
+        chunk = os.read(refs_fd, 2 ** 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(refs_fd)
+    try:
+        files = unpack_files(b"".join(chunks))
+    except ValueError as error:
+        status["cell_errors"].append({"cell": "references", **error_record(error)})
+        return {}
+    folder = work / SECOND_LIB
+    for name, data in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+    tops = {Path(name).parts[0] for name in files}
+    for module in [m for m in sys.modules if m.split(".")[0] in tops]:
+        del sys.modules[module]
+    sys.path.insert(0, str(folder))
+    importlib.invalidate_caches()
+    return _substitutes(job.get("second_substitutes", {}), status)
 
 
 def _definition_cells(nb, tests):
@@ -436,11 +487,12 @@ def _run_cells(cells, namespace, timeout, course_cells, status, audit, out):
     return students
 
 
-def _substitutes(job, status):
-    """{function: {name it calls: the importable reference}}; a failed import is noted and the
-    student's own functions are used then."""
+def _substitutes(wanted, status):
+    """{function: {name it calls: the importable reference}} for `wanted`, {function: {name:
+    (module, attribute)}}; a failed import is noted and the student's own functions are used
+    then."""
     substitutes = {}
-    for name, uses in job.get("substitutes", {}).items():
+    for name, uses in wanted.items():
         try:
             substitutes[name] = {used: getattr(importlib.import_module(module), attr)
                                  for used, (module, attr) in uses.items()}
@@ -454,6 +506,7 @@ def _call_cases(name, namespace, uses, job, job_dir, folder):
     and save each result (or error) to folder/<i>.json and each call log to <i>.log.json."""
     fn = namespace.get(name)
     inputs = folder_loader(job_dir / INPUTS / name)
+    _fresh_folder(folder)
     timed_out = False
     for i, spec in enumerate(job["cases"].get(name, [])):
         if timed_out:   # one slow case is enough: do not wait for every other one
@@ -483,6 +536,16 @@ def _call_cases(name, namespace, uses, job, job_dir, folder):
         _write_json(folder / f"{i}.json", record)
 
 
+def _fresh_folder(folder):
+    """An empty, real folder at `folder`: whatever the student's code left there (a link to
+    elsewhere, a file, forged results) goes first."""
+    if os.path.isdir(folder) and not os.path.islink(folder):
+        shutil.rmtree(folder)
+    elif os.path.lexists(folder):
+        os.unlink(folder)
+    folder.mkdir(parents=True)
+
+
 def _logging(name, reference, log, folder, case):
     """`reference`, logging each call's arguments as they were when it was called."""
     def logged(*args, **kwargs):
@@ -495,16 +558,20 @@ def _logging(name, reference, log, folder, case):
 
 # ---------------------------------------------------------------- what goes back
 
-def write_records(fd, folder):
-    """Every regular file under `folder` as one record each: name length (4 bytes), data
-    length (8 bytes), the name (its path under `folder`), the data. Links, FIFOs and devices
-    are left out; nothing here follows a link."""
-    os.write(fd, RECORDS_MAGIC)
+def write_records(fd, folder, only=None, magic=True):
+    """Every regular file under `folder` (or under its sub-paths `only`) as one record each:
+    name length (4 bytes), data length (8 bytes), the name (its path under `folder`), the
+    data. Links, FIFOs and devices are left out; nothing here follows a link."""
+    if magic:
+        os.write(fd, RECORDS_MAGIC)
     folder = str(folder)
     for top, dirs, files in os.walk(folder, followlinks=False):
         dirs.sort()
         for filename in sorted(files):
             path = os.path.join(top, filename)
+            name = os.path.relpath(path, folder)
+            if only is not None and not any(name == o or name.startswith(o + "/") for o in only):
+                continue
             try:
                 handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
             except OSError:
@@ -522,9 +589,7 @@ def write_records(fd, folder):
             data = b"".join(chunks)
             if len(data) > MAX_RECORD_BYTES:
                 continue
-            name = os.path.relpath(path, folder).encode()
-            _write_all(fd, struct.pack(">IQ", len(name), len(data)) + name)
-            _write_all(fd, data)
+            _write_all(fd, record(name, data))
 
 
 def _write_all(fd, data):
@@ -547,34 +612,70 @@ def prepare(job_dir, work):
 def main(argv):
     job_dir, work = Path(argv[1]), Path(argv[2])
     options = argv[3:]
-    audit_fd = int(options[options.index("--audit-fd") + 1]) if "--audit-fd" in options else None
+
+    def fd_option(flag):
+        return int(options[options.index(flag) + 1]) if flag in options else None
+
+    audit_fd = fd_option("--audit-fd")
     job = json.loads((job_dir / JOB_FILE).read_text())
     os.chdir(work)
     audit = Audit(audit_fd, job.get("quota_paths", []))
     if "--phase-b" in options:
         sys.stdout = sys.stderr = open(os.devnull, "w")
-        phase_b(job_dir, work, job, audit)
+        phase_b(job_dir, work, job, audit, fd_option("--stage-fd"), fd_option("--refs-fd"))
         return 0
-    # the records go out on the stream descriptor alone: whatever prints, prints to /dev/null
-    stream = os.dup(1)
+    # the records go out on the stream descriptor alone: whatever prints, prints to /dev/null;
+    # the references come in on stdin, which no process but phase B's is given
+    stream, references = os.dup(1), os.dup(0)
     os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
     prepare(job_dir, work)
-    if "--calls" not in options:
-        phase_a(job_dir, work, job, audit)
-    # phase B in a fresh process: nothing the kernel did is in its memory
-    command = [sys.executable, str(job_dir / "run_submission.py"), str(job_dir), str(work), "--phase-b"]
+    phase_a(job_dir, work, job, audit)
+    run_phase_b(job_dir, work, job, audit_fd, stream, references)
+    audit.check_disk()
+    return 0
+
+
+def run_phase_b(job_dir, work, job, audit_fd, stream, references):
+    """Phase B in a fresh process (nothing the kernel did is in its memory), and the records:
+    when it says that its first stage is done, everything so far and the seal, then, when it
+    ends, the second stage's results; without a seal, everything at the end."""
+    stage_r, stage_w = os.pipe()
+    command = [sys.executable, str(job_dir / "run_submission.py"), str(job_dir), str(work),
+               "--phase-b", "--stage-fd", str(stage_w), "--refs-fd", str(references)]
     if audit_fd is not None:
         command += ["--audit-fd", str(audit_fd)]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env={**os.environ, "MPLBACKEND": "Agg"},
+                               pass_fds=(stage_w, references) + (() if audit_fd is None else (audit_fd,)))
+    os.close(stage_w)
+    os.close(references)
+    timeout = job["calls_timeout"]
+    deadline = time.time() + timeout
+    sealed = _first_stage_done(stage_r, timeout)
+    os.close(stage_r)
+    if sealed:
+        write_records(stream, work / OUT)
+        _write_all(stream, record(SEAL, b""))
+        deadline = time.time() + timeout      # the second stage's own time
     try:
-        subprocess.run(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, timeout=job["calls_timeout"], check=False,
-                       pass_fds=() if audit_fd is None else (audit_fd,),
-                       env={**os.environ, "MPLBACKEND": "Agg"})
+        process.wait(timeout=max(0.0, deadline - time.time()))
     except subprocess.TimeoutExpired:
-        _write_json(work / OUT / CALLS_TIMEOUT, {"timeout": job["calls_timeout"]})
-    audit.check_disk()
-    write_records(stream, work / OUT)
-    return 0
+        process.kill()
+        process.wait()
+        _write_json(work / OUT / CALLS_TIMEOUT, {"timeout": timeout})
+    if sealed:
+        write_records(stream, work / OUT, only=[f"{CALLS}/{fn}" for fn in job.get("second", [])],
+                      magic=False)
+    else:
+        write_records(stream, work / OUT)
+
+
+def _first_stage_done(stage_r, timeout):
+    """True when phase B says, within `timeout` seconds, that its first stage is done; False
+    when it ends or runs out of time first."""
+    ready, _, _ = select.select([stage_r], [], [], timeout)
+    return bool(ready) and os.read(stage_r, 1) == b"1"
 
 
 if __name__ == "__main__":

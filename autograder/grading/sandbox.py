@@ -52,7 +52,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import cgroup
+from . import cgroup, stream
 from ..course_root import CourseError
 from ..checks.fallback import PROVIDER
 from .job import AUDIT_TAG, LIB
@@ -97,16 +97,6 @@ class Outcome:
     audit: dict = field(default_factory=dict)    # {kind of note: [details]}
     results_overflow: bool = False
     task_limit_hit: bool = False
-
-    def absorb(self, later):
-        """Add a later run of the same submission: its time, notes and limits hit."""
-        self.seconds += later.seconds
-        for kind, details in later.audit.items():
-            self.audit.setdefault(kind, []).extend(details)
-        self.results_overflow |= later.results_overflow
-        self.task_limit_hit |= later.task_limit_hit
-        self.timed_out |= later.timed_out
-        self.too_many_processes |= later.too_many_processes
 
 
 def system_tool(name):
@@ -363,8 +353,11 @@ def require_setpriv():
                           "read (it runs the notebook as an unprivileged uid)")
 
 
-def run(job_dir, limits, calls_only=False, hide=(), slot=0, isolation=BWRAP, work=None):
+def run(job_dir, limits, second_stage=b"", hide=(), slot=0, isolation=BWRAP, work=None):
     """Run the harness on `job_dir` within the limits; returns an Outcome with its results.
+
+    second_stage: the references of the second stage (job.pack_files), written to the
+    harness's stdin once its results carry the seal, never before (see job.py).
 
     isolation: BWRAP, SETPRIV (see the module docstring) or None (none at all: unsafe);
     work: outside bwrap, the host folder that stands for WORK (made by the caller; under
@@ -386,8 +379,9 @@ def run(job_dir, limits, calls_only=False, hide=(), slot=0, isolation=BWRAP, wor
     results_r, results_w = os.pipe()
     audit_r, audit_w = os.pipe()
     err_r, err_w = os.pipe()
+    stdin_r, stdin_w = os.pipe()
     argv = [os.fspath(python()), f"{inside_job}/run_submission.py", inside_job, inside_work,
-            *(["--calls"] if calls_only else []), "--audit-fd", str(audit_w)]
+            "--audit-fd", str(audit_w)]
     confined = isolation in (BWRAP, SETPRIV)
     group = cgroup.make(f"cnn-grade-{os.getpid()}-{slot}-{time.monotonic_ns()}",
                         limits.nproc) if confined and os.geteuid() == 0 else None
@@ -406,20 +400,21 @@ def run(job_dir, limits, calls_only=False, hide=(), slot=0, isolation=BWRAP, wor
         command = cgroup.wrap(group, command)
     started = time.time()
     try:
-        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=results_w,
+        process = subprocess.Popen(command, stdin=stdin_r, stdout=results_w,
                                    stderr=err_w, pass_fds=(audit_w,), env=run_env,
                                    cwd=str(job_dir), start_new_session=True)
     except BaseException:
-        for fd in (results_r, audit_r, err_r):
+        for fd in (results_r, audit_r, err_r, stdin_w):
             os.close(fd)
         if group is not None:
             cgroup.remove(group)
         raise
     finally:
-        for fd in (results_w, audit_w, err_w):
+        for fd in (results_w, audit_w, err_w, stdin_r):
             os.close(fd)
     try:
-        outcome = _watch(process, limits, started, results_r, audit_r, err_r)
+        outcome = _watch(process, limits, started, results_r, audit_r, err_r,
+                         _Sender(stdin_w, second_stage))
     finally:
         if process.poll() is None:
             _kill(process)
@@ -450,8 +445,40 @@ DRAIN_SECONDS = 5       # how long the pipes may stay open once the sandbox has 
 AUDIT_LINE = 4096
 
 
-def _watch(process, limits, started, results_r, audit_r, err_r):
-    """Read the three pipes until they close, stopping the sandbox at its limits."""
+class _Sender:
+    """The second stage's references on the harness's stdin: written once the results carry
+    the seal, closed at once when there are none (or at the end, when no seal came)."""
+
+    def __init__(self, fd, data):
+        self.fd, self.data, self.watch = fd, memoryview(data), stream.SealWatch()
+        os.set_blocking(fd, False)
+        if not data:
+            self.close()
+
+    def results_grew(self, results, selector):
+        if self.fd is not None and not self.watch.sealed and self.watch.feed(results):
+            selector.register(self.fd, selectors.EVENT_WRITE)
+
+    def write(self, selector):
+        try:
+            self.data = self.data[os.write(self.fd, self.data[:2 ** 16]):]
+        except BlockingIOError:
+            return
+        except OSError:          # the harness is gone: nobody to send them to
+            self.data = self.data[:0]
+        if not self.data:
+            selector.unregister(self.fd)
+            self.close()
+
+    def close(self):
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _watch(process, limits, started, results_r, audit_r, err_r, sender):
+    """Read the three pipes until they close, stopping the sandbox at its limits, and send the
+    second stage's references when the seal comes."""
     results, audit, err = bytearray(), _AuditLines(), bytearray()
     overflow = timed_out = too_many = False
     cap = limits.results_mb * 2 ** 20
@@ -477,6 +504,9 @@ def _watch(process, limits, started, results_r, audit_r, err_r):
                 if now > drain_until:
                     break
             for key, _ in selector.select(timeout=0.1):
+                if key.fd == sender.fd:
+                    sender.write(selector)
+                    continue
                 try:
                     chunk = os.read(key.fd, 2 ** 20)
                 except BlockingIOError:
@@ -489,6 +519,7 @@ def _watch(process, limits, started, results_r, audit_r, err_r):
                         overflow = True
                     else:
                         results += chunk
+                        sender.results_grew(results, selector)
                 elif key.fd == audit_r:
                     audit.add(chunk)
                 else:
@@ -496,6 +527,7 @@ def _watch(process, limits, started, results_r, audit_r, err_r):
                     del err[:-2000]
     finally:
         selector.close()
+        sender.close()
         for fd in (results_r, audit_r, err_r):
             os.close(fd)
     if process.poll() is None:

@@ -17,7 +17,7 @@ import struct
 
 import numpy as np
 
-from .job import MAX_RECORD_BYTES, RECORDS_MAGIC
+from .job import MAX_RECORD_BYTES, RECORDS_MAGIC, SEAL
 
 MAX_JSON_DEPTH = 64
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -75,8 +75,9 @@ def read_regular(path, max_bytes):
 class Bundle:
     """The records of one or more sandboxed runs: {name: bytes}, with checked readers."""
 
-    def __init__(self, records=None, damaged=""):
+    def __init__(self, records=None, damaged="", later=None):
         self.records, self.damaged = dict(records or {}), damaged
+        self.later = later          # the records after the seal: the second stage's
         self._json = {}
 
     def names(self, prefix=""):
@@ -109,25 +110,60 @@ class Bundle:
         self._json.clear()
 
 
+MAX_NAME = 1000
+_HEAD = struct.calcsize(">IQ")
+
+
 def parse(data):
-    """A Bundle from the bytes of a stream; what follows a damaged record is dropped."""
+    """A Bundle from the bytes of a stream; what follows a damaged record is dropped. The
+    records after the first SEAL make the Bundle's `later`, another Bundle."""
     if not data.startswith(RECORDS_MAGIC):
-        return Bundle(damaged="the run sent no results" if not data else "the results are damaged")
-    records, at = {}, len(RECORDS_MAGIC)
-    head = struct.calcsize(">IQ")
+        return Bundle(damaged="the run sent no results" if not data else "the results are damaged",
+                      later=Bundle())
+    first, later = {}, {}
+    records, at, damaged = first, len(RECORDS_MAGIC), ""
     while at < len(data):
-        if at + head > len(data):
-            return Bundle(records, "the results end in the middle of a record")
+        if at + _HEAD > len(data):
+            damaged = "the results end in the middle of a record"
+            break
         name_length, size = struct.unpack_from(">IQ", data, at)
-        at += head
-        if name_length > 1000 or size > MAX_RECORD_BYTES or at + name_length + size > len(data):
-            return Bundle(records, "the results are damaged")
+        at += _HEAD
+        if name_length > MAX_NAME or size > MAX_RECORD_BYTES or at + name_length + size > len(data):
+            damaged = "the results are damaged"
+            break
         try:
             name = data[at:at + name_length].decode()
         except UnicodeDecodeError:
-            return Bundle(records, "the results are damaged")
+            damaged = "the results are damaged"
+            break
         at += name_length
-        records.setdefault(name, data[at:at + size])
+        if name == SEAL and records is first:
+            records = later
+        else:
+            records.setdefault(name, data[at:at + size])
         at += size
-    return Bundle(records)
+    return Bundle(first, damaged, later=Bundle(later))
 
+
+class SealWatch:
+    """Tells, as a stream's bytes arrive, whether its SEAL record has come yet: only then may
+    the grader send the second stage's references."""
+
+    def __init__(self):
+        self.at, self.sealed, self.stopped = len(RECORDS_MAGIC), False, False
+
+    def feed(self, data):
+        """`data`: the whole stream so far. True once the seal is in it."""
+        if len(data) >= len(RECORDS_MAGIC) and not data.startswith(RECORDS_MAGIC):
+            self.stopped = True
+        while not (self.sealed or self.stopped) and len(data) >= self.at + _HEAD:
+            name_length, size = struct.unpack_from(">IQ", data, self.at)
+            if name_length > MAX_NAME or size > MAX_RECORD_BYTES:
+                self.stopped = True
+                break
+            if len(data) < self.at + _HEAD + name_length:
+                break
+            start = self.at + _HEAD
+            self.sealed = bytes(data[start:start + name_length]) == SEAL.encode()
+            self.at = start + name_length + size
+        return self.sealed

@@ -35,10 +35,10 @@ Flags:
 - timeout, memory, crashed: from the sandbox's reports.
 
 A graded function that calls another graded function of the same assignment
-(conv_output_size inside im2col) is called with that function's reference, in a
-second sandboxed run that starts only when the first run's results are final
-(autograder.grading.grade.plan_runs): one bug costs once, and no run can see the
-reference of a function it computes.
+(conv_output_size inside im2col) is called with that function's reference, in the
+sandbox's second stage, which gets the references only once the first stage's results
+are sealed (autograder.grading.grade.plan_runs, job.SEAL): one bug costs once, and no
+function is answered where the reference of what it computes can be read.
 """
 
 import ast
