@@ -29,6 +29,12 @@ c.ExecutePreprocessor.timeout = 120
 # a deleted test cell comes back from the gradebook and is graded, not left for manual grading
 c.OverwriteCells.add_missing_cells = True
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# the answers to a notebook's closing questions (a markdown cell tagged "answers") reach
+# solutions/ but not release/, whichever of `cnn-course build` or plain nbgrader generates it
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
+                                      "autograder.building.build.ClearAnswers"]
 
 # Kernels started by nbgrader inherit this: a later notebook that cannot find a
 # student's earlier one grades with the reference dependencies (each assignment

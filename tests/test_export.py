@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from autograder.building.build import ANSWERS_TAG
 from autograder.building.export import export_student
 from autograder.building.submissions import fill, filled_with_solutions
 from autograder.notebook import HIDDEN_MARKERS, SOLUTION_MARKERS
@@ -26,13 +27,17 @@ def _normal(line):
 
 
 def secret_lines():
-    """Normalised lines of at least 20 characters: of every solution, every hidden test and
-    every reference function's body (autograder/references and the ref_ functions of checks)."""
+    """Normalised lines of at least 20 characters: of every solution, every hidden test, the
+    answers to every notebook's closing questions and every reference function's body
+    (autograder/references and the ref_ functions of checks)."""
     import nbformat
     lines = set()
     for assignment in ASSIGNMENTS:
         for path in source_notebooks(assignment):
             for cell in nbformat.read(path, as_version=4).cells:
+                if ANSWERS_TAG in cell.metadata.get("tags", []):
+                    lines |= {_normal(l) for l in cell.source.splitlines()}
+                    continue
                 for begin, end in (SOLUTION_MARKERS, HIDDEN_MARKERS):
                     for region in re.findall(re.escape(begin) + "(.*?)" + re.escape(end),
                                              cell.source, re.S):
@@ -57,6 +62,8 @@ def public_lines():
     for assignment in ASSIGNMENTS:
         for path in source_notebooks(assignment):
             for cell in nbformat.read(path, as_version=4).cells:
+                if ANSWERS_TAG in cell.metadata.get("tags", []):
+                    continue
                 text = cell.source
                 for begin, end in (SOLUTION_MARKERS, HIDDEN_MARKERS):
                     text = re.sub(re.escape(begin) + ".*?" + re.escape(end), "", text, flags=re.S)

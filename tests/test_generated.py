@@ -7,7 +7,7 @@ import shutil
 import nbformat
 import pytest
 
-from autograder.building.build import build, _same
+from autograder.building.build import ANSWER_STUB, ANSWERS_TAG, build, _same
 from autograder.course_root import CONFIG_FILE
 
 from helpers import ASSIGNMENTS, ROOT, source_notebooks
@@ -85,3 +85,21 @@ def test_release_has_stubs_and_no_outputs(assignment):
         answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
         assert answers and all("raise NotImplementedError()" in c.source for c in answers)
         assert not any(c.get("outputs") for c in nb.cells if c.cell_type == "code")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_answers_to_the_closing_questions_reach_solutions_only(assignment):
+    for source in source_notebooks(assignment):
+        answers = {c.id: c.source for c in nbformat.read(source, as_version=4).cells
+                   if ANSWERS_TAG in c.metadata.get("tags", [])}
+        assert answers, f"{source.name} has no answers cell (tag {ANSWERS_TAG!r})"
+        release = nbformat.read(ROOT / "release" / assignment / source.name, as_version=4)
+        solution = nbformat.read(ROOT / "solutions" / assignment / source.name, as_version=4)
+        assert {c.id: c.source for c in release.cells if c.id in answers} == \
+            {cid: ANSWER_STUB for cid in answers}, f"release/{assignment}/{source.name}: answers not cleared"
+        released = "\n".join(c.source for c in release.cells)
+        lines = {l.strip() for text in answers.values() for l in text.splitlines() if len(l.strip()) > 20}
+        leaked = [l for l in lines if l in released]
+        assert not leaked, f"release/{assignment}/{source.name} contains an answer: {leaked[0]}"
+        assert {c.id: c.source for c in solution.cells if c.id in answers} == answers, \
+            f"solutions/{assignment}/{source.name}: the answers are missing"

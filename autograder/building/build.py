@@ -1,6 +1,7 @@
 """`cnn-course build`: release/ and solutions/ from source/, deterministically.
 
-release/   nbgrader generate_assignment (stubs, visible tests, no outputs)
+release/   nbgrader generate_assignment (stubs, visible tests, no outputs, the
+           answers to the closing questions cleared by ClearAnswers)
 solutions/ nbgrader generate_solution with a cleaning pipeline: hidden tests
            and solution markers removed, executed with figures, nbgrader
            metadata and timings dropped.
@@ -27,6 +28,21 @@ from .source_check import check_assignment
 
 STAGING = f"build/{os.getpid()}"  # one per process, so two builds never share it
 VARIES_TAG = "varies"  # a cell whose output changes run to run (a live timing)
+ANSWERS_TAG = "answers"  # a markdown cell: the answers to a notebook's closing questions
+ANSWER_STUB = "YOUR ANSWER HERE"  # nbgrader's own stub for a written answer
+
+
+class ClearAnswers(NbGraderPreprocessor):
+    """Release: the answers to the closing questions give way to a stub (solutions/ keep them).
+
+    nbgrader cannot do this itself: a markdown answer cell must be a graded one, which would
+    leave every submission waiting for manual grading. nbgrader_config.py adds this step to
+    generate_assignment, so plain nbgrader clears the answers too."""
+
+    def preprocess_cell(self, cell, resources, index):
+        if ANSWERS_TAG in cell.metadata.get("tags", []):
+            cell.source = ANSWER_STUB
+        return cell, resources
 
 
 class StripSolutionMarkers(NbGraderPreprocessor):

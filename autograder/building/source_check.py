@@ -45,6 +45,9 @@ def check_notebook(path, shown):
     for index, cell in enumerate(nb.cells):
         meta = cell.metadata.get("nbgrader")
         label = _cell_label(index, cell)
+        if "answers" in cell.metadata.get("tags", []) and (cell.cell_type != "markdown" or meta):
+            raise CourseError(f"{shown}, {label}: an answers cell (tag 'answers') must be a "
+                              "markdown cell without nbgrader metadata")
         for begin, end in MARKERS:
             if cell.source.count(begin) != cell.source.count(end):
                 raise CourseError(f"{shown}, {label}: unbalanced '{begin}' / '{end}'")
