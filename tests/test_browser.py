@@ -40,6 +40,7 @@ LAUNCH_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                "--disable-quic"]
 BUG = ROOT / "tests" / "corpus" / "01_im2col" / "bug_col2im_overwrites_overlaps.py"
 STUDENTS = {"ada": None, "bob": BUG}          # the graded class: a solution and the overlap bug
+STDERR = "application/vnd.jupyter.stderr"     # how JupyterLab marks an error's output
 SECONDS = 1000                                 # Playwright's timeouts are in milliseconds
 
 pytestmark = [
@@ -48,7 +49,8 @@ pytestmark = [
     pytest.mark.skipif(not os.access(CHROMIUM, os.X_OK),
                        reason=f"{CHROMIUM} missing: `make system` installs Debian's chromium"),
 ]
-playwright = pytest.importorskip("playwright.sync_api", reason="playwright missing: it is in the test extra (`make test` installs it)")
+playwright = pytest.importorskip(
+    "playwright.sync_api", reason="playwright missing: it is in the test extra (`make test` installs it)")
 expect = playwright.expect
 expect.set_options(timeout=30 * SECONDS)      # a busy 2-core machine; waits end as soon as met
 
@@ -95,8 +97,8 @@ def course(tmp_path_factory):
         return {k: v for k, v in solutions("01_im2col").items() if k != name}
 
     # 1: im2col is typed in the browser; 2: col2im is (with the bug)
-    fill(release("01_im2col"), everything_but("im2col"), course / "release" / "01_im2col" / "im2col.ipynb")
-    fill(release("01_im2col"), everything_but("col2im"), course / "wrong" / "01_im2col" / "im2col.ipynb")
+    for folder, typed in (("release", "im2col"), ("wrong", "col2im")):
+        fill(release("01_im2col"), everything_but(typed), course / folder / "01_im2col" / "im2col.ipynb")
     # 3: a solved 01 beside a filled 02
     fill(release("01_im2col"), solutions("01_im2col"), course / "later" / "01_im2col" / "im2col.ipynb")
     fill(release("02_convolution"), solutions("02_convolution"),
@@ -290,7 +292,7 @@ def outputs(cell):
 
 
 def errors_in(cell):
-    return [text for mime, text in outputs(cell) if mime == "application/vnd.jupyter.stderr"]
+    return [text for mime, text in outputs(cell) if mime == STDERR]
 
 
 def prompt(cell):
@@ -312,9 +314,9 @@ def graded_test_cells(notebook_file):
 
 def failed_tests(cells, notebook_file):
     """{grade_id: the last line of its error} of each test cell that shows an error or never ran."""
-    failed = {}
+    failed, nb = {}, nbformat.read(notebook_file, as_version=4)
     for index in graded_test_cells(notebook_file):
-        grade_id = nbformat.read(notebook_file, as_version=4).cells[index].metadata["nbgrader"]["grade_id"]
+        grade_id = nb.cells[index].metadata["nbgrader"]["grade_id"]
         errors = errors_in(cells.nth(index))
         if errors:
             failed[grade_id] = errors[-1].strip().splitlines()[-1]
@@ -330,7 +332,7 @@ def not_run(notebook):
     return [(i, p) for i, p in enumerate(prompts) if not re.fullmatch(r"\[\d+\]:", p)]
 
 
-def saved_answer(notebook_file, grade_id):
+def cell_source(notebook_file, grade_id):
     return nbformat.read(notebook_file, as_version=4).cells[cell_index(notebook_file, grade_id)].source
 
 
@@ -342,7 +344,7 @@ def typed_cell(stub, body):
 
 def test_student_types_im2col_runs_the_tests_and_validates(page, server, course, screenshots):
     path = course / "release" / "01_im2col" / "im2col.ipynb"
-    stub, body = saved_answer(path, "im2col"), solution_body("01_im2col", "im2col")
+    stub, body = cell_source(path, "im2col"), solution_body("01_im2col", "im2col")
     assert "raise NotImplementedError()" in stub
     open_lab(page, server)
     notebook = open_in_file_browser(page, "release", "01_im2col", "im2col.ipynb")
@@ -353,7 +355,7 @@ def test_student_types_im2col_runs_the_tests_and_validates(page, server, course,
 
     assert failed_tests(cells, path) == {}
     assert not_run(notebook) == []
-    assert notebook.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']").count() == 0
+    assert notebook.locator(f".jp-OutputArea-output[data-mime-type='{STDERR}']").count() == 0
     assert notebook.locator(".jp-OutputArea-output img").count() >= 2       # the figures
     # the typed code at the top, its tests below it
     answer.locator(".cm-line", has_text="# YOUR CODE HERE").evaluate("line => line.scrollIntoView()")
@@ -366,13 +368,13 @@ def test_student_types_im2col_runs_the_tests_and_validates(page, server, course,
     shoot(page, screenshots, "1-student-validate-success")
     dialog.get_by_role("button", name="Ok").click()
     # what the keyboard wrote, as saved by Validate
-    assert saved_answer(path, "im2col") == typed_cell(stub, body)
+    assert cell_source(path, "im2col") == typed_cell(stub, body)
 
 
 def test_student_wrong_col2im_sees_the_tests_message_and_validate_fails(page, server, course,
                                                                         screenshots):
     path = course / "wrong" / "01_im2col" / "im2col.ipynb"
-    stub = saved_answer(path, "col2im")
+    stub = cell_source(path, "col2im")
     body = [line.replace("] +=", "] =") for line in solution_body("01_im2col", "col2im")]
     assert body != solution_body("01_im2col", "col2im")
     open_lab(page, server)
@@ -383,7 +385,7 @@ def test_student_wrong_col2im_sees_the_tests_message_and_validate_fails(page, se
 
     # what the test cell says it checks, then what the check found
     message = "col2im(ones 9x4, (1, 1, 4, 4), 2, 2): each pixel should count the windows covering it"
-    assert message in nbformat.read(path, as_version=4).cells[cell_index(path, "test_col2im_values")].source
+    assert message in cell_source(path, "test_col2im_values")
     failing = cells.nth(cell_index(path, "test_col2im_values"))
     last_line = [text.strip().splitlines()[-1] for text in errors_in(failing)]
     assert len(last_line) == 1 and last_line[0].startswith(f"AssertionError: {message}: "), last_line
@@ -404,7 +406,7 @@ def test_student_wrong_col2im_sees_the_tests_message_and_validate_fails(page, se
     expect(body_text).to_contain_text(last_line[0])
     shoot(page, screenshots, "2-student-validate-failure")
     dialog.get_by_role("button", name="Ok").click()
-    assert saved_answer(path, "col2im") == typed_cell(stub, body)
+    assert cell_source(path, "col2im") == typed_cell(stub, body)
 
 
 def test_a_later_notebook_loads_the_students_own_functions(page, server, course, screenshots):
@@ -492,11 +494,12 @@ def test_feedback_page_shows_a_box_per_test_and_the_figures(page, graded, screen
             figure.scroll_into_view_if_needed()
             assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
             assert figure.bounding_box()["width"] > 50
-        classes = {box.get_attribute("data-grade-id"): box.get_attribute("class") for box in boxes.all()}
+        classes = {b.get_attribute("data-grade-id"): b.get_attribute("class") for b in boxes.all()}
         if student == "ada":
             assert all("cnn-pass" in c for c in classes.values()), classes
         else:
-            assert "cnn-fail" in classes["test_col2im_values"] and "cnn-pass" in classes["test_im2col_values"]
+            assert "cnn-fail" in classes["test_col2im_values"], classes
+            assert "cnn-pass" in classes["test_im2col_values"], classes
             box = page.locator("div.cnn-box[data-grade-id='test_col2im_values']")
             expect(box).to_contain_text("0 / 3")
             expect(box).to_contain_text("overlap")
