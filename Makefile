@@ -9,7 +9,7 @@ TEST_STAMP := $(VENV)/.installed-test
 .PHONY: demo test build lab bench system lock
 
 # Debian packages, installed only when missing: bubblewrap (the grader's OS sandbox) and
-# chromium (the feedback page's browser test)
+# chromium (tests/test_browser.py drives it with Playwright; nothing downloads a browser)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 system:

@@ -16,6 +16,8 @@ def root():
 
 
 GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py", "test_grade_boundary.py"}
+# modules whose tests all share one module-scoped fixture (test_browser's JupyterLab server)
+WHOLE_MODULES = {"test_browser.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):
@@ -30,6 +32,8 @@ def pytest_xdist_make_scheduler(config, log):
     class ByAssignment(LoadScopeScheduling):
         def _split_scope(self, nodeid):
             module, _, name = nodeid.partition("::")
+            if Path(module).name in WHOLE_MODULES:
+                return module
             if Path(module).name in GROUPED_MODULES and "[" in name:
                 return f"{module}::{name.split('[', 1)[1].split('-', 1)[0].rstrip(']')}"
             return nodeid
