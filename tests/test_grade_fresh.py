@@ -30,5 +30,9 @@ def test_grade_registers_an_assignment_that_is_not_in_the_gradebook(tmp_path):
     assert [(r.student, r.score, r.max_score) for r in rows] == [("ada", 13, 13)]
     assert any("registering it" in line for line in lines)
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
-        assert gb.find_submission("01_im2col", "ada").score == 13
+        submission = gb.find_submission("01_im2col", "ada")
+        assert submission.score == 13
+        # the formgrader lists it as graded, not as waiting for manual grading
+        assert not submission.needs_manual_grade
+        assert not any(g.needs_manual_grade for nb in submission.notebooks for g in nb.grades)
     assert tree_hash(course / "release") == before

@@ -454,6 +454,8 @@ def _gradebook_row(gb, root, assignment, row):
         for gid, cell in result["cells"].items():
             grade = gb.find_grade(gid, stem, assignment, row.student)
             grade.auto_score = cell["score"]
+            # nbgrader's default: the formgrader would list every cell as awaiting a person
+            grade.needs_manual_grade = False
         notebook = gb.find_submission_notebook(stem, assignment, row.student)
         notebook.flagged = bool(row.flags)
         if row.executed.get(name) is not None:
