@@ -36,7 +36,11 @@ from nbgrader.converters import GenerateAssignment  # noqa: E402
 c.GenerateAssignment.preprocessors = [*GenerateAssignment.class_traits()["preprocessors"].default(),
                                       "autograder.building.build.ClearAnswers"]
 
-# Kernels started by nbgrader inherit this: a later notebook that cannot find a
-# student's earlier one grades with the reference dependencies (each assignment
-# is graded on its own); outside grading it stops with a clear message instead.
-os.environ.setdefault("CNN_COURSE_REFERENCES", "autograder.checks.fallback:references")
+# autograde's kernels run a later notebook that cannot find the student's earlier one with the
+# references of those functions (each assignment is graded on its own); a student's kernel in
+# JupyterLab, whose server reads this file too, stops with a message instead
+from nbgrader.converters import Autograde  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [
+    "autograder.building.nbgrader_autograde.ExecuteOnItsOwn" if p.__name__ == "Execute" else p
+    for p in Autograde.class_traits()["autograde_preprocessors"].default()]

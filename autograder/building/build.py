@@ -19,11 +19,12 @@ from nbconvert.preprocessors import CoalesceStreamsPreprocessor
 from nbgrader.apps import NbGraderAPI
 from nbgrader.converters import GenerateSolution
 from nbgrader.coursedir import CourseDirectory
-from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, Execute, NbGraderPreprocessor
+from nbgrader.preprocessors import ClearHiddenTests, ClearOutput, NbGraderPreprocessor
 from nbgrader.utils import capture_log, temp_attrs
 
 from ..course_root import CourseError, assignments, load_config
 from ..notebook import SOLUTION_MARKERS
+from .nbgrader_autograde import ExecuteOnItsOwn
 from .source_check import check_assignment
 
 STAGING = f"build/{os.getpid()}"  # one per process, so two builds never share it
@@ -81,7 +82,7 @@ def _generate_solution(api, assignment):
         app.force = True
         # how a kernel splits stdout into chunks depends on timing: merge them, or a second
         # build would differ
-        app.preprocessors = [ClearHiddenTests, StripSolutionMarkers, ClearOutput, Execute,
+        app.preprocessors = [ClearHiddenTests, StripSolutionMarkers, ClearOutput, ExecuteOnItsOwn,
                              CoalesceStreamsPreprocessor(enabled=True), StripGraderMetadata]
         return capture_log(app)
 

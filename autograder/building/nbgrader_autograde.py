@@ -6,14 +6,33 @@ gradebook with the test cells (hidden parts included), and each student's
 notebooks are placed under submitted/ and autograded one student at a time.
 """
 
+import os
 import shutil
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 from nbgrader.apps import NbGraderAPI
 from nbgrader.coursedir import CourseDirectory
+from nbgrader.preprocessors import Execute
 
+from course.notebook_import import REFERENCES_VARIABLE
+
+from ..checks.fallback import PROVIDER
 from ..course_root import CONFIG_FILE, CourseError, load_config
+
+
+class ExecuteOnItsOwn(Execute):
+    """nbgrader's Execute, for a notebook graded on its own: its kernel is told where the
+    reference versions of the earlier notebooks' functions come from, so that 02, 06 and 07
+    load those where the student's earlier notebooks are not beside them
+    (course.notebook_import). nbgrader_config.py puts it in autograde's pipeline, and the
+    build executes the solutions with it. Only these kernels get it: a student's kernel in
+    JupyterLab, whose server reads the same configuration, stops with a message instead."""
+
+    def setup_kernel(self, **kwargs):
+        # nbconvert's preprocess starts its kernel through here, without arguments
+        kwargs.setdefault("env", {**os.environ, REFERENCES_VARIABLE: PROVIDER})
+        return super().setup_kernel(**kwargs)
 
 
 def scratch_course(root, assignment, workdir):
