@@ -202,6 +202,16 @@ def plan_runs(spec):
                 [fn for fn in spec.functions if second.get(fn, {}) != first.get(fn, {})])
 
 
+def second_stage_references(runs):
+    """The files the second stage imports, packed (job.pack_files) under their paths beside
+    the `autograder` package; nothing when no function calls another one graded here."""
+    if not runs.second:
+        return b""
+    package = sandbox.grader_package()
+    return pack_files({str(Path(path).resolve().relative_to(package.parent)): Path(path).read_bytes()
+                       for path in runs.second_files})
+
+
 class Grader:
     def __init__(self, root, assignment, jobs=None, use_sandbox=True, limits=None, hide=(),
                  log=print):
@@ -231,6 +241,7 @@ class Grader:
         self.hide = [*self.off_limits, self.work]
         self.inputs = trusted.write_inputs(self.spec, self.work / INPUTS)
         self.runs = plan_runs(self.spec)
+        self.second_stage = second_stage_references(self.runs)
         self.slots = queue.Queue()
         leased, self._slot_locks = sandbox.lease_slots(self.jobs)
         for slot in leased:
@@ -302,8 +313,7 @@ class Grader:
             bundle, outcome = self._sandboxed(job / "run", restored, {
                 **job_spec, "calls": [fn for fn in self.spec.functions if fn not in runs.second],
                 "substitutes": runs.first_substitutes, "second": runs.second,
-                "second_substitutes": runs.second_substitutes}, slot, runs.first_files,
-                runs.second_files if runs.second else ())
+                "second_substitutes": runs.second_substitutes}, slot, runs.first_files)
         finally:
             self.slots.put(slot)
             if not os.environ.get("CNN_GRADE_KEEP"):
@@ -321,19 +331,16 @@ class Grader:
                                                "release: " + ", ".join(edited))
         return result, executed_notebook(bundle)
 
-    def _sandboxed(self, job, notebook, spec, slot, expose, second_stage):
+    def _sandboxed(self, job, notebook, spec, slot, expose):
         """(Bundle of the run's records, Outcome) of one sandboxed run on a fresh job folder;
-        the files `second_stage` are sent in once its first stage is sealed."""
+        the second stage's references are sent in once its first stage is sealed."""
         self._job_folder(job, notebook, spec, expose)
         work = None
         if self.isolation != sandbox.BWRAP:
             work = job.with_name(job.name + "-work")
             work.mkdir()
-        package = sandbox.grader_package()
-        references = pack_files({str(Path(path).resolve().relative_to(package.parent)):
-                                 Path(path).read_bytes() for path in second_stage}) \
-            if second_stage else b""
-        outcome = sandbox.run(job, self.limits, references, self.hide, slot, self.isolation, work)
+        outcome = sandbox.run(job, self.limits, self.second_stage, self.hide, slot,
+                              self.isolation, work)
         return stream.parse(outcome.results), outcome
 
     def _job_folder(self, job, notebook, spec, expose):

@@ -198,13 +198,37 @@ AUDIT_TAG = b"CNN-AUDIT "
 RECORDS_MAGIC = b"CNN-RECORDS 1\n"
 MAX_RECORD_BYTES = 64 * 2 ** 20
 SEAL = "\0sealed"                   # a record name no file can have: the first stage is over
-_HEAD = struct.Struct(">IQ")         # a record's name length and data length
+HEAD = struct.Struct(">IQ")          # a record's name length and data length
+MAX_NAME = 1000                      # bytes of a record's name
 
 
 def record(name, data):
     """One record of a stream: the lengths, the name, the data."""
     name = name.encode()
-    return _HEAD.pack(len(name), len(data)) + name + data
+    return HEAD.pack(len(name), len(data)) + name + data
+
+
+def records(data):
+    """(name, data) of each record of a stream, in order. Where the bytes stop being records
+    it raises ValueError, whose text completes "the results ..." or "the references ...";
+    the records before that have been given."""
+    if not data.startswith(RECORDS_MAGIC):
+        raise ValueError("are damaged")
+    at = len(RECORDS_MAGIC)
+    while at < len(data):
+        if at + HEAD.size > len(data):
+            raise ValueError("end in the middle of a record")
+        name_length, size = HEAD.unpack_from(data, at)
+        at += HEAD.size
+        if name_length > MAX_NAME or size > MAX_RECORD_BYTES or at + name_length + size > len(data):
+            raise ValueError("are damaged")
+        try:
+            name = data[at:at + name_length].decode()
+        except UnicodeDecodeError:
+            raise ValueError("are damaged") from None
+        at += name_length
+        yield name, data[at:at + size]
+        at += size
 
 
 def pack_files(files):
@@ -215,20 +239,12 @@ def pack_files(files):
 def unpack_files(data):
     """pack_files' {relative path: bytes} back; ValueError when the stream is damaged or a
     path would leave the folder it is written to."""
-    if not data.startswith(RECORDS_MAGIC):
-        raise ValueError("not a stream of records")
-    files, at = {}, len(RECORDS_MAGIC)
-    while at < len(data):
-        if at + _HEAD.size > len(data):
-            raise ValueError("a record is cut short")
-        name_length, size = _HEAD.unpack_from(data, at)
-        at += _HEAD.size
-        if at + name_length + size > len(data):
-            raise ValueError("a record is cut short")
-        name = data[at:at + name_length].decode()
-        at += name_length
-        if name.startswith("/") or ".." in Path(name).parts:
-            raise ValueError(f"{name!r} leaves its folder")
-        files[name] = data[at:at + size]
-        at += size
+    files = {}
+    try:
+        for name, content in records(data):
+            if name.startswith("/") or ".." in Path(name).parts:
+                raise ValueError(f"{name!r} leaves its folder")
+            files[name] = content
+    except ValueError as error:
+        raise ValueError(f"the references {error}") from None
     return files

@@ -13,11 +13,11 @@ import json
 import os
 import re
 import stat
-import struct
 
 import numpy as np
 
-from .job import MAX_RECORD_BYTES, RECORDS_MAGIC, SEAL
+from .job import HEAD, MAX_NAME, MAX_RECORD_BYTES, RECORDS_MAGIC, SEAL
+from .job import records as job_records
 
 MAX_JSON_DEPTH = 64
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -110,38 +110,21 @@ class Bundle:
         self._json.clear()
 
 
-MAX_NAME = 1000
-_HEAD = struct.calcsize(">IQ")
-
-
 def parse(data):
     """A Bundle from the bytes of a stream; what follows a damaged record is dropped. The
     records after the first SEAL make the Bundle's `later`, another Bundle."""
-    if not data.startswith(RECORDS_MAGIC):
-        return Bundle(damaged="the run sent no results" if not data else "the results are damaged",
-                      later=Bundle())
+    if not data:
+        return Bundle(damaged="the run sent no results", later=Bundle())
     first, later = {}, {}
-    records, at, damaged = first, len(RECORDS_MAGIC), ""
-    while at < len(data):
-        if at + _HEAD > len(data):
-            damaged = "the results end in the middle of a record"
-            break
-        name_length, size = struct.unpack_from(">IQ", data, at)
-        at += _HEAD
-        if name_length > MAX_NAME or size > MAX_RECORD_BYTES or at + name_length + size > len(data):
-            damaged = "the results are damaged"
-            break
-        try:
-            name = data[at:at + name_length].decode()
-        except UnicodeDecodeError:
-            damaged = "the results are damaged"
-            break
-        at += name_length
-        if name == SEAL and records is first:
-            records = later
-        else:
-            records.setdefault(name, data[at:at + size])
-        at += size
+    records, damaged = first, ""
+    try:
+        for name, content in job_records(data):
+            if name == SEAL and records is first:
+                records = later
+            else:
+                records.setdefault(name, content)
+    except ValueError as error:
+        damaged = f"the results {error}"
     return Bundle(first, damaged, later=Bundle(later))
 
 
@@ -156,14 +139,14 @@ class SealWatch:
         """`data`: the whole stream so far. True once the seal is in it."""
         if len(data) >= len(RECORDS_MAGIC) and not data.startswith(RECORDS_MAGIC):
             self.stopped = True
-        while not (self.sealed or self.stopped) and len(data) >= self.at + _HEAD:
-            name_length, size = struct.unpack_from(">IQ", data, self.at)
+        while not (self.sealed or self.stopped) and len(data) >= self.at + HEAD.size:
+            name_length, size = HEAD.unpack_from(data, self.at)
             if name_length > MAX_NAME or size > MAX_RECORD_BYTES:
                 self.stopped = True
                 break
-            if len(data) < self.at + _HEAD + name_length:
+            if len(data) < self.at + HEAD.size + name_length:
                 break
-            start = self.at + _HEAD
+            start = self.at + HEAD.size
             self.sealed = bytes(data[start:start + name_length]) == SEAL.encode()
             self.at = start + name_length + size
         return self.sealed
