@@ -1,8 +1,9 @@
 """Data sets for the final notebook, as float64 NCHW images and int64 labels.
 
 `load_digits_split` uses scikit-learn's bundled 8x8 handwritten digits, so it
-always works offline; `load_sample_photo` one of its two bundled photos. `load_mnist`, `load_idx_pair` and `read_idx` read MNIST or
-Fashion-MNIST IDX files that you already have. Nothing here ever downloads.
+always works offline; `load_sample_photo` one of its two bundled photos.
+`load_mnist`, `load_idx_pair` and `read_idx` read MNIST or Fashion-MNIST IDX files
+that you already have. Nothing here ever downloads.
 """
 
 import gzip
