@@ -29,14 +29,14 @@ $(STAMP): pyproject.toml constraints.txt
 	touch $@
 
 $(TEST_STAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,torch]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test,torch,cluster]'
 	touch $@
 
 # The one pinned environment (make, the student bundle, grading): resolve pyproject.toml's
 # ranges afresh and write every version to constraints.txt. Commit the result.
 lock:
 	rm -rf .lock-venv && python3 -m venv .lock-venv
-	.lock-venv/bin/python -m pip install --quiet '.[test,torch]'
+	.lock-venv/bin/python -m pip install --quiet '.[test,torch,cluster]'
 	.lock-venv/bin/python -m pip freeze --exclude-editable | grep -v '^cnn-course' > constraints.txt
 	rm -rf .lock-venv
 

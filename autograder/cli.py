@@ -23,9 +23,14 @@ def _limits(args):
 
 def _grade(args):
     from .course_root import find_root
-    from .grading.grade import grade
-    grade(find_root(args.root), args.assignment, submissions=args.submissions, out=args.out,
-          jobs=args.jobs, use_sandbox=not args.no_sandbox, limits=_limits(args))
+    options = dict(submissions=args.submissions, out=args.out, use_sandbox=not args.no_sandbox,
+                   limits=_limits(args), progress=True)
+    if args.scheduler:
+        from .grading.cluster import grade_on_cluster
+        grade_on_cluster(args.scheduler, find_root(args.root), args.assignment, **options)
+    else:
+        from .grading.grade import grade
+        grade(find_root(args.root), args.assignment, jobs=args.jobs, **options)
 
 
 def _check(args):
@@ -75,6 +80,9 @@ def main(argv=None):
                        "<student>.ipynb (default: nbgrader's submitted/)")
     grade.add_argument("--out", help="output folder (default: grades/ASSIGNMENT)")
     grade.add_argument("--jobs", type=int, help="submissions at once (default: number of cores)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="a Dask scheduler whose workers run the sandboxes (pip install "
+                       "'cnn-course[cluster]'; see the README)")
     _sandbox_options(grade)
     grade.set_defaults(run=_grade)
     check = commands.add_parser("check", help="run the hidden checks on one notebook")

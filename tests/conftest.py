@@ -22,8 +22,9 @@ def root():
 
 
 GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py", "test_grade_boundary.py"}
-# modules whose tests all share one module-scoped fixture (test_browser's JupyterLab server)
-WHOLE_MODULES = {"test_browser.py"}
+# modules whose tests all share one module-scoped fixture (test_browser's JupyterLab server,
+# test_gradescope's exported autograder, test_grade_cluster's Dask cluster)
+WHOLE_MODULES = {"test_browser.py", "test_gradescope.py", "test_grade_cluster.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -23,6 +23,25 @@ def corpus(assignment, kind):
     return sorted((CORPUS / assignment).glob(f"{kind}_*.py"))
 
 
+def without_ungraded_tail(notebook):
+    """Drop the cells after `notebook`'s last test cell, in place; return the path.
+
+    Those cells (06's and 07's trainings, figures and the PyTorch comparison) carry no points
+    and take 5-16 s of a 6-20 s notebook, in both pipelines, for every entry. A bug entry is
+    graded without them; the solution, the release and every alternative still run the whole
+    notebook, through nbgrader and through the sandbox."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    tests = [i for i, cell in enumerate(nb.cells)
+             if cell.metadata.get("nbgrader", {}).get("grade")
+             and not cell.metadata["nbgrader"].get("solution")]
+    if tests:
+        nb.cells = nb.cells[:tests[-1] + 1]
+    nbformat.write(nb, notebook)
+    return notebook
+
+
 def namespace_with(assignment, variant=None):
     """Execute the assignment's solution cells (a variant's functions replacing theirs)."""
     import numpy as np

@@ -3,7 +3,8 @@
 Per assignment, one scratch course grades: the reference solutions (full marks
 in every test cell), the untouched release (zero in every test cell), each
 bug_*.py of the corpus (loses points, and only in the cells of the functions it
-touches) and each alt_*.py (full marks).
+touches) and each alt_*.py (full marks). A bug entry is graded without the cells
+after its last test cell, which carry no points (helpers.without_ungraded_tail).
 """
 
 import ast
@@ -16,7 +17,7 @@ from autograder.building.nbgrader_autograde import autograde, scratch_course
 from autograder.building.submissions import fill, filled_with_solutions
 from autograder.grading.trusted import load_spec
 
-from helpers import ASSIGNMENTS, ROOT, corpus
+from helpers import ASSIGNMENTS, ROOT, corpus, without_ungraded_tail
 
 _graded = {}
 _courses = {}
@@ -31,7 +32,8 @@ def graded(assignment, tmp_path_factory):
         submissions = {"solution": three["perfect"], "release": three["untouched"]}
         for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
             answers = filled_with_solutions(ROOT, assignment, variant)
-            submissions[variant.stem] = [fill(nb, answers[nb.name], tmp / variant.stem / nb.name)
+            trim = without_ungraded_tail if variant.stem.startswith("bug_") else (lambda path: path)
+            submissions[variant.stem] = [trim(fill(nb, answers[nb.name], tmp / variant.stem / nb.name))
                                          for nb in three["untouched"]]
         _graded[assignment] = autograde(api, assignment, submissions)
         _courses[assignment] = tmp / "course"

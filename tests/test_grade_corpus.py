@@ -9,6 +9,8 @@ course.notebook_import substitutes while CNN_COURSE_REFERENCES names the grader'
 - the solution and every alt_ get full marks and no flag: a correct but different
   solution is never called tampered or hard-coded;
 - the release gets 0;
+- a bug_ entry is graded without the cells after the last test cell, which carry
+  no points (helpers.without_ungraded_tail); everything else runs whole;
 - every bug_ loses points and is neither `tampered` nor `hard-coded`: an honest
   bug is not cheating;
 - a bug costs hidden cases and points only of the functions it touches: the
@@ -26,7 +28,7 @@ from autograder.grading.grade import grade
 from autograder.building.nbgrader_autograde import scratch_course
 from autograder.building.submissions import fill, filled_with_solutions
 
-from helpers import ASSIGNMENTS, ROOT, corpus
+from helpers import ASSIGNMENTS, ROOT, corpus, without_ungraded_tail
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
@@ -45,7 +47,10 @@ def graded(assignment, tmp_path_factory):
         subs.mkdir()
         shutil.copy(release, subs / "release.ipynb")
         fill(release, filled_with_solutions(ROOT, assignment)[release.name], subs / "solution.ipynb")
-        for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
+        for variant in corpus(assignment, "bug"):
+            answers = filled_with_solutions(ROOT, assignment, variant)
+            without_ungraded_tail(fill(release, answers[release.name], subs / f"{variant.stem}.ipynb"))
+        for variant in corpus(assignment, "alt"):
             answers = filled_with_solutions(ROOT, assignment, variant)
             fill(release, answers[release.name], subs / f"{variant.stem}.ipynb")
         start = time.time()

@@ -47,6 +47,10 @@ BAD_INPUT = {
     "no_notebook": "missing-notebook",
 }
 
+# Short enough that the infinite loop ends the batch in under a minute, not two and a half (it
+# met the wall limit of 150 s), with room for an honest 01 notebook on a loaded machine (4 s).
+LIMITS = Limits(wall=45, cell=8, call=3, memory_mb=1536)
+
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
 
@@ -120,7 +124,7 @@ def batch(tmp_path_factory, elsewhere):
               "elsewhere": tree_hash(elsewhere)}
     out = tmp / "out"
     rows = grade(course, ASSIGNMENT, submissions=subs, out=out, jobs=2,
-                 limits=Limits(wall=150, cell=15, call=5, memory_mb=1536), log=lambda *a: None)
+                 limits=LIMITS, log=lambda *a: None)
     return {"rows": {r.student: r for r in rows}, "course": course, "sentinel": sentinel,
             "out": out, "before": before, "elsewhere": elsewhere}
 

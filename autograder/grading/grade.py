@@ -23,11 +23,12 @@ import sys
 import tempfile
 import threading
 import warnings
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from tqdm import tqdm
 
 from . import intake, sandbox, stream, trusted
 from ..course_root import CourseError, assignments, load_config
@@ -214,7 +215,8 @@ def second_stage_references(runs):
 
 class Grader:
     def __init__(self, root, assignment, jobs=None, use_sandbox=True, limits=None, hide=(),
-                 log=print):
+                 log=print, remote=None):
+        """remote: a cluster.Remote that runs the sandboxes instead of this machine."""
         self.root, self.assignment = Path(root).resolve(), assignment
         self.spec = trusted.load_spec(self.root, assignment)
         if not self.spec.cells:
@@ -227,13 +229,14 @@ class Grader:
         self.isolation = (sandbox.BWRAP if use_sandbox is True else
                           sandbox.SETPRIV if use_sandbox == sandbox.SETPRIV else None)
         self.limits, self.log = limits or sandbox.Limits(), log
-        if self.isolation == sandbox.BWRAP:
+        self.remote = remote
+        if remote is None and self.isolation == sandbox.BWRAP:
             sandbox.require_bwrap()
-        elif self.isolation == sandbox.SETPRIV:
+        elif remote is None and self.isolation == sandbox.SETPRIV:
             sandbox.require_setpriv()
-        else:
+        elif remote is None:
             log(sandbox.UNSAFE)
-        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.jobs = remote.threads if remote else max(1, jobs or os.cpu_count() or 1)
         self.work = Path(tempfile.mkdtemp(prefix="cnn-grade-"))
         os.chmod(self.work, 0o711)
         # off limits to the notebook: hidden by bwrap, and an open of them is noted and refused
@@ -243,7 +246,8 @@ class Grader:
         self.runs = plan_runs(self.spec)
         self.second_stage = second_stage_references(self.runs)
         self.slots = queue.Queue()
-        leased, self._slot_locks = sandbox.lease_slots(self.jobs)
+        # a cluster's workers lease their own
+        leased, self._slot_locks = ([], []) if remote else sandbox.lease_slots(self.jobs)
         for slot in leased:
             self.slots.put(slot)
         self._counter, self._lock = 0, threading.Lock()
@@ -267,9 +271,13 @@ class Grader:
         return intake.collect(self.root, self.assignment, self.expected(), self.others(),
                               submissions, self.work)
 
-    def grade_all(self, subs):
+    def grade_all(self, subs, progress=False):
         with ThreadPoolExecutor(max_workers=self.jobs) as pool:
-            return list(pool.map(self.grade_one, subs))
+            futures = [pool.submit(self.grade_one, sub) for sub in subs]
+            for _ in tqdm(as_completed(futures), total=len(futures), unit="submission",
+                          disable=not progress, file=sys.stderr):
+                pass
+            return [future.result() for future in futures]
 
     def grade_one(self, sub):
         """One student's Row. Whatever goes wrong while grading it becomes its flag."""
@@ -292,36 +300,15 @@ class Grader:
         return row
 
     def _run(self, student, name, nb):
-        test_ids = {g for g, c in self.spec.cells.items() if c.notebook == name}
+        test_ids = self._test_ids(name)
         restored, edited = restore_tests(nb, self.spec.release[name], test_ids)
-        with self._lock:
-            self._counter += 1
-            job = self.work / "jobs" / f"{self._counter:04d}"
-        given = {c.source.strip() for c in self.spec.release[name].cells if c.cell_type == "code"
-                 and nbgrader_meta(c).get("grade_id") not in test_ids}
-        job_spec = {"notebook": "submission.ipynb", "test_cells": sorted(test_ids),
-                    "cases": self.inputs, "course_cells": sorted(given),
-                    "cell_timeout": self.limits.cell, "call_timeout": self.limits.call,
-                    "calls_timeout": max(10, int(self.limits.wall / 2)),
-                    "functions": self.spec.functions, "forbidden": list(trusted.FORBIDDEN),
-                    "course_package": str(sandbox.student_package()),
-                    "quota_paths": [sandbox.WORK, "/tmp"] if self.isolation == sandbox.BWRAP else [],
-                    "off_limits": [str(p.resolve()) for p in self.off_limits]}
-        runs = self.runs
-        slot = self.slots.get()
-        try:
-            bundle, outcome = self._sandboxed(job / "run", restored, {
-                **job_spec, "calls": [fn for fn in self.spec.functions if fn not in runs.second],
-                "substitutes": runs.first_substitutes, "second": runs.second,
-                "second_substitutes": runs.second_substitutes}, slot, runs.first_files)
-        finally:
-            self.slots.put(slot)
-            if not os.environ.get("CNN_GRADE_KEEP"):
-                shutil.rmtree(job, ignore_errors=True)
-        if runs.second:
+        outcome = (self.remote or self.sandboxed)(name, restored)
+        bundle = stream.parse(outcome.results)
+        if self.runs.second:
             # the second stage's functions count from after the seal alone, and only they do
-            bundle.take(bundle.later, tuple(f"{CALLS}/{fn}/" for fn in runs.second))
+            bundle.take(bundle.later, tuple(f"{CALLS}/{fn}/" for fn in self.runs.second))
         # the student's code: cells as given in the release (imports, figures) are the course's
+        given = self._given(name, test_ids)
         code = [c.source for c in nb.cells if c.cell_type == "code"
                 and nbgrader_meta(c).get("grade_id") not in test_ids
                 and c.source.strip() not in given]
@@ -331,17 +318,46 @@ class Grader:
                                                "release: " + ", ".join(edited))
         return result, executed_notebook(bundle)
 
-    def _sandboxed(self, job, notebook, spec, slot, expose):
-        """(Bundle of the run's records, Outcome) of one sandboxed run on a fresh job folder;
-        the second stage's references are sent in once its first stage is sealed."""
-        self._job_folder(job, notebook, spec, expose)
-        work = None
-        if self.isolation != sandbox.BWRAP:
-            work = job.with_name(job.name + "-work")
-            work.mkdir()
-        outcome = sandbox.run(job, self.limits, self.second_stage, self.hide, slot,
-                              self.isolation, work)
-        return stream.parse(outcome.results), outcome
+    def _test_ids(self, name):
+        return {g for g, c in self.spec.cells.items() if c.notebook == name}
+
+    def _given(self, name, test_ids):
+        """The release's code cells other than the tests, stripped: the course's own code."""
+        return {c.source.strip() for c in self.spec.release[name].cells if c.cell_type == "code"
+                and nbgrader_meta(c).get("grade_id") not in test_ids}
+
+    def sandboxed(self, name, restored):
+        """The sandbox.Outcome of notebook `name` (test cells already restored) run in a
+        sandbox of this machine, on a fresh job folder; a Dask worker calls this too."""
+        test_ids = self._test_ids(name)
+        with self._lock:
+            self._counter += 1
+            job = self.work / "jobs" / f"{self._counter:04d}"
+        runs = self.runs
+        spec = {"notebook": "submission.ipynb", "test_cells": sorted(test_ids),
+                "cases": self.inputs, "course_cells": sorted(self._given(name, test_ids)),
+                "cell_timeout": self.limits.cell, "call_timeout": self.limits.call,
+                "calls_timeout": max(10, int(self.limits.wall / 2)),
+                "functions": self.spec.functions, "forbidden": list(trusted.FORBIDDEN),
+                "course_package": str(sandbox.student_package()),
+                "quota_paths": [sandbox.WORK, "/tmp"] if self.isolation == sandbox.BWRAP else [],
+                "off_limits": [str(p.resolve()) for p in self.off_limits],
+                "calls": [fn for fn in self.spec.functions if fn not in runs.second],
+                "substitutes": runs.first_substitutes, "second": runs.second,
+                "second_substitutes": runs.second_substitutes}
+        slot = self.slots.get()
+        try:
+            self._job_folder(job / "run", restored, spec, runs.first_files)
+            work = None
+            if self.isolation != sandbox.BWRAP:
+                work = job / "run-work"
+                work.mkdir()
+            return sandbox.run(job / "run", self.limits, self.second_stage, self.hide, slot,
+                               self.isolation, work)
+        finally:
+            self.slots.put(slot)
+            if not os.environ.get("CNN_GRADE_KEEP"):
+                shutil.rmtree(job, ignore_errors=True)
 
     def _job_folder(self, job, notebook, spec, expose):
         """A sandbox's folder (read-only to it): the notebook, the harness, the hidden inputs,
@@ -472,10 +488,11 @@ def _gradebook_row(gb, root, assignment, row):
 
 
 def grade(root, assignment, submissions=None, out=None, jobs=None, use_sandbox=True,
-          limits=None, gradebook=True, hide=(), log=print):
+          limits=None, gradebook=True, hide=(), log=print, remote=None, progress=False):
     """Grade every submission of `assignment`; returns the rows (see report.write).
     hide: more folders the notebooks may not see (besides the course, the grader, `out`
-    and `submissions`)."""
+    and `submissions`); remote: a cluster.Remote whose workers run the sandboxes (see
+    cluster.grade_on_cluster); progress: a progress bar on stderr."""
     from . import report
     root = Path(root).resolve()
     if assignment not in assignments(load_config(root)) and not (root / "source" / assignment).is_dir():
@@ -483,15 +500,16 @@ def grade(root, assignment, submissions=None, out=None, jobs=None, use_sandbox=T
     out = Path(out) if out else root / "grades" / assignment
     out.mkdir(parents=True, exist_ok=True)
     hide = [out, *([submissions] if submissions else []), *hide]
-    grader = Grader(root, assignment, jobs, use_sandbox, limits, hide, log)
+    grader = Grader(root, assignment, jobs, use_sandbox, limits, hide, log, remote)
     try:
         subs = grader.collect(submissions)
         if not subs:
             log(f"no submissions of {assignment} found")
-        log(f"grading {len(subs)} submission(s) of {assignment} with {grader.jobs} job(s)"
+        where = f"on the Dask cluster at {remote.address}" if remote else f"with {grader.jobs} job(s)"
+        log(f"grading {len(subs)} submission(s) of {assignment} {where}"
             + {sandbox.BWRAP: "", sandbox.SETPRIV: " as an unprivileged uid (no bwrap)"}.get(
                 grader.isolation, " WITHOUT a sandbox"))
-        rows = grader.grade_all(subs)
+        rows = grader.grade_all(subs, progress)
         if gradebook:
             fill_gradebook(root, assignment, grader.spec, rows, log=log)
         report.write(out, grader.spec, rows, log=log)
