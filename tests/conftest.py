@@ -22,9 +22,11 @@ def root():
 
 
 GROUPED_MODULES = {"test_grade_corpus.py", "test_corpus_nbgrader.py", "test_grade_boundary.py"}
-# modules whose tests all share one module-scoped fixture (test_browser's JupyterLab server,
-# test_gradescope's exported autograder, test_grade_cluster's Dask cluster)
-WHOLE_MODULES = {"test_browser.py", "test_gradescope.py", "test_grade_cluster.py"}
+# modules whose tests share a costly module-scoped fixture (a JupyterLab server, a graded batch,
+# a build, an export, an install, a Dask cluster): on one worker it is made once, not twice
+WHOLE_MODULES = {"test_browser.py", "test_gradescope.py", "test_grade_cluster.py",
+                 "test_grade_hostile.py", "test_feedback.py", "test_generated.py",
+                 "test_export.py", "test_architecture.py"}
 
 
 def pytest_xdist_make_scheduler(config, log):

@@ -27,9 +27,9 @@ def without_ungraded_tail(notebook):
     """Drop the cells after `notebook`'s last test cell, in place; return the path.
 
     Those cells (06's and 07's trainings, figures and the PyTorch comparison) carry no points
-    and take 5-16 s of a 6-20 s notebook, in both pipelines, for every entry. A bug entry is
-    graded without them; the solution, the release and every alternative still run the whole
-    notebook, through nbgrader and through the sandbox."""
+    and take 5-16 s of a 6-20 s notebook, in both pipelines, for every entry. The bug and
+    alternative entries are graded without them; the solution and the release still run the
+    whole notebook, through nbgrader and through the sandbox."""
     import nbformat
 
     nb = nbformat.read(notebook, as_version=4)

@@ -3,8 +3,8 @@
 Per assignment, one scratch course grades: the reference solutions (full marks
 in every test cell), the untouched release (zero in every test cell), each
 bug_*.py of the corpus (loses points, and only in the cells of the functions it
-touches) and each alt_*.py (full marks). A bug entry is graded without the cells
-after its last test cell, which carry no points (helpers.without_ungraded_tail).
+touches) and each alt_*.py (full marks). The bug and alt entries are graded without
+the cells after the last test cell, which carry no points (helpers.without_ungraded_tail).
 """
 
 import ast
@@ -32,9 +32,9 @@ def graded(assignment, tmp_path_factory):
         submissions = {"solution": three["perfect"], "release": three["untouched"]}
         for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
             answers = filled_with_solutions(ROOT, assignment, variant)
-            trim = without_ungraded_tail if variant.stem.startswith("bug_") else (lambda path: path)
-            submissions[variant.stem] = [trim(fill(nb, answers[nb.name], tmp / variant.stem / nb.name))
-                                         for nb in three["untouched"]]
+            submissions[variant.stem] = [
+                without_ungraded_tail(fill(nb, answers[nb.name], tmp / variant.stem / nb.name))
+                for nb in three["untouched"]]
         _graded[assignment] = autograde(api, assignment, submissions)
         _courses[assignment] = tmp / "course"
     return _graded[assignment]

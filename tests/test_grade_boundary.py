@@ -172,6 +172,21 @@ def test_the_references_never_stand_in_for_the_students_own(batch):
     assert cells["test_conv_output_size"]["score"] == 0
 
 
+def test_the_graders_processes_are_out_of_reach(batch):
+    """process_reach opens every pipe of every other process of its uid through /proc/<pid>/fd,
+    from the kernel, from phase B and from a process that outlives the kernel, to forge the
+    stream of results ahead of the harness's and to read the references: it earns exactly what
+    its honest bug earns (the harness is not dumpable, and the results and references travel on
+    descriptors that bwrap's init, pid 1 of the sandbox, closes)."""
+    rows = batch["rows"]
+    cells = rows["process_reach"].notebooks["im2col.ipynb"]["cells"]
+    assert rows["process_reach"].score == rows["bug_output_size_ceil"].score < 13, \
+        (rows["process_reach"].flags, {gid: (c["score"], c["messages"][:1], c["visible_message"])
+                                       for gid, c in cells.items()})
+    assert cells["test_conv_output_size"]["score"] == 0
+    assert "crashed" not in rows["process_reach"].flags
+
+
 def test_threads_stop_at_the_limit(batch):
     html = (batch["out"] / "feedback" / "thread_flood" / f"{ASSIGNMENT}.html").read_text()
     started = [int(n) for n in re.findall(r"threads started: (\d+)", html)]

@@ -9,8 +9,8 @@ course.notebook_import substitutes while CNN_COURSE_REFERENCES names the grader'
 - the solution and every alt_ get full marks and no flag: a correct but different
   solution is never called tampered or hard-coded;
 - the release gets 0;
-- a bug_ entry is graded without the cells after the last test cell, which carry
-  no points (helpers.without_ungraded_tail); everything else runs whole;
+- the bug_ and alt_ entries are graded without the cells after the last test cell,
+  which carry no points (helpers.without_ungraded_tail); the solution runs whole;
 - every bug_ loses points and is neither `tampered` nor `hard-coded`: an honest
   bug is not cheating;
 - a bug costs hidden cases and points only of the functions it touches: the
@@ -47,12 +47,9 @@ def graded(assignment, tmp_path_factory):
         subs.mkdir()
         shutil.copy(release, subs / "release.ipynb")
         fill(release, filled_with_solutions(ROOT, assignment)[release.name], subs / "solution.ipynb")
-        for variant in corpus(assignment, "bug"):
+        for variant in corpus(assignment, "bug") + corpus(assignment, "alt"):
             answers = filled_with_solutions(ROOT, assignment, variant)
             without_ungraded_tail(fill(release, answers[release.name], subs / f"{variant.stem}.ipynb"))
-        for variant in corpus(assignment, "alt"):
-            answers = filled_with_solutions(ROOT, assignment, variant)
-            fill(release, answers[release.name], subs / f"{variant.stem}.ipynb")
         start = time.time()
         rows = grade(course, assignment, submissions=subs, out=tmp / "out", jobs=2,
                      log=lambda *a: None)

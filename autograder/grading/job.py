@@ -22,8 +22,8 @@ A function that calls another one graded here (im2col calls conv_output_size) is
 second stage, with the reference in place of what it calls. The references reach the sandbox
 only after the first stage's results are final: the harness sends every record so far, then
 the SEAL record, and only then does the grader write the references (pack_files) to the
-harness's stdin. Only records after the seal count for the second stage's functions, and only
-for them.
+harness's references pipe (--refs-fd). Only records after the seal count for the second
+stage's functions, and only for them.
 """
 
 import collections

@@ -32,7 +32,7 @@ JOB/job.json says what to do (written by autograder.grading.grade):
   Those references must not be readable while the first stage's functions are
   being answered. So phase B tells the harness when the first stage is done; the
   harness sends every record so far and the SEAL record (job.py), and only then
-  does the grader write the references to this program's stdin, which phase B
+  does the grader write the references to this program's --refs-fd, which phase B
   reads, imports and calls the second stage's functions with, in the same
   namespace: the notebook's cells run once. The grader takes only those
   functions' results from after the seal.
@@ -57,6 +57,7 @@ import os
 import select
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -609,7 +610,19 @@ def prepare(job_dir, work):
     (work / OUT).mkdir(exist_ok=True)
 
 
+def not_dumpable():
+    """Close this process's /proc/<pid> entries (fd/, mem, environ) to the student's processes,
+    which run as the same uid: through /proc/<pid>/fd they could open the stream of results to
+    write first, or the pipe that brings the references in. exec undoes it, so phase B, a
+    fresh process, calls it again before any student code runs."""
+    import ctypes
+    PR_SET_DUMPABLE = 4
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_DUMPABLE, 0) failed")
+
+
 def main(argv):
+    not_dumpable()
     job_dir, work = Path(argv[1]), Path(argv[2])
     options = argv[3:]
 
@@ -624,11 +637,11 @@ def main(argv):
         sys.stdout = sys.stderr = open(os.devnull, "w")
         phase_b(job_dir, work, job, audit, fd_option("--stage-fd"), fd_option("--refs-fd"))
         return 0
-    # the records go out on the stream descriptor alone: whatever prints, prints to /dev/null;
-    # the references come in on stdin, which no process but phase B's is given
-    stream, references = os.dup(1), os.dup(0)
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    os.dup2(os.open(os.devnull, os.O_RDONLY), 0)
+    # the records go out on the results descriptor alone (stdout is /dev/null: whatever prints,
+    # prints there); the references come in on another, which no process but phase B's is given
+    stream, references = fd_option("--results-fd"), fd_option("--refs-fd")
+    for fd in (stream, references):
+        os.set_inheritable(fd, False)
     prepare(job_dir, work)
     phase_a(job_dir, work, job, audit)
     run_phase_b(job_dir, work, job, audit_fd, stream, references)
@@ -640,7 +653,8 @@ def run_phase_b(job_dir, work, job, audit_fd, stream, references):
     """Phase B in a fresh process (nothing the kernel did is in its memory), and the records:
     when it says that its first stage is done, everything so far and the seal, then, when it
     ends, the second stage's results; without a seal, everything at the end."""
-    stage_r, stage_w = os.pipe()
+    # a socket pair: a pipe could be opened again through /proc/<pid>/fd by a student's process
+    stage_r, stage_w = (end.detach() for end in socket.socketpair())
     command = [sys.executable, str(job_dir / "run_submission.py"), str(job_dir), str(work),
                "--phase-b", "--stage-fd", str(stage_w), "--refs-fd", str(references)]
     if audit_fd is not None:

@@ -46,6 +46,7 @@ import fcntl
 import os
 import selectors
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -357,7 +358,8 @@ def run(job_dir, limits, second_stage=b"", hide=(), slot=0, isolation=BWRAP, wor
     """Run the harness on `job_dir` within the limits; returns an Outcome with its results.
 
     second_stage: the references of the second stage (job.pack_files), written to the
-    harness's stdin once its results carry the seal, never before (see job.py).
+    harness's references pipe (--refs-fd) once its results carry the seal, never before (see
+    job.py).
 
     isolation: BWRAP, SETPRIV (see the module docstring) or None (none at all: unsafe);
     work: outside bwrap, the host folder that stands for WORK (made by the caller; under
@@ -376,12 +378,15 @@ def run(job_dir, limits, second_stage=b"", hide=(), slot=0, isolation=BWRAP, wor
     if isolation == SETPRIV:
         os.chown(work, uid, uid)
         os.chmod(work, 0o700)
-    results_r, results_w = os.pipe()
-    audit_r, audit_w = os.pipe()
-    err_r, err_w = os.pipe()
-    stdin_r, stdin_w = os.pipe()
+    results_r, results_w = channel()
+    audit_r, audit_w = channel()
+    err_r, err_w = channel()
+    refs_w, refs_r = channel()
+    # The results and the references travel on descriptors above 2, never on stdin and stdout:
+    # bwrap's own init, pid 1 of the sandbox, keeps 0-2 open and runs as the sandbox's uid;
+    # the init closes every other descriptor.
     argv = [os.fspath(python()), f"{inside_job}/run_submission.py", inside_job, inside_work,
-            "--audit-fd", str(audit_w)]
+            "--audit-fd", str(audit_w), "--results-fd", str(results_w), "--refs-fd", str(refs_r)]
     confined = isolation in (BWRAP, SETPRIV)
     group = cgroup.make(f"cnn-grade-{os.getpid()}-{slot}-{time.monotonic_ns()}",
                         limits.nproc) if confined and os.geteuid() == 0 else None
@@ -400,21 +405,21 @@ def run(job_dir, limits, second_stage=b"", hide=(), slot=0, isolation=BWRAP, wor
         command = cgroup.wrap(group, command)
     started = time.time()
     try:
-        process = subprocess.Popen(command, stdin=stdin_r, stdout=results_w,
-                                   stderr=err_w, pass_fds=(audit_w,), env=run_env,
-                                   cwd=str(job_dir), start_new_session=True)
+        process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=err_w, pass_fds=(audit_w, results_w, refs_r),
+                                   env=run_env, cwd=str(job_dir), start_new_session=True)
     except BaseException:
-        for fd in (results_r, audit_r, err_r, stdin_w):
+        for fd in (results_r, audit_r, err_r, refs_w):
             os.close(fd)
         if group is not None:
             cgroup.remove(group)
         raise
     finally:
-        for fd in (results_w, audit_w, err_w, stdin_r):
+        for fd in (results_w, audit_w, err_w, refs_r):
             os.close(fd)
     try:
         outcome = _watch(process, limits, started, results_r, audit_r, err_r,
-                         _Sender(stdin_w, second_stage))
+                         _Sender(refs_w, second_stage))
     finally:
         if process.poll() is None:
             _kill(process)
@@ -433,6 +438,15 @@ def run(job_dir, limits, second_stage=b"", hide=(), slot=0, isolation=BWRAP, wor
     return outcome
 
 
+def channel():
+    """(this end, the sandbox's end) of a new channel, as descriptors: a socket pair, not a
+    pipe. A process of the sandbox's uid can open another's pipe again, in either direction,
+    through /proc/<pid>/fd/<n> (write a forged stream of results ahead of the harness's, read
+    the references or the audit notes first); /proc opens no socket."""
+    mine, theirs = socket.socketpair()
+    return mine.detach(), theirs.detach()
+
+
 def _kill(process):
     try:
         os.killpg(process.pid, signal.SIGKILL)
@@ -446,8 +460,9 @@ AUDIT_LINE = 4096
 
 
 class _Sender:
-    """The second stage's references on the harness's stdin: written once the results carry
-    the seal, closed at once when there are none (or at the end, when no seal came)."""
+    """The second stage's references on the harness's references pipe: written once the
+    results carry the seal, closed at once when there are none (or at the end, when no seal
+    came)."""
 
     def __init__(self, fd, data):
         self.fd, self.data, self.watch = fd, memoryview(data), stream.SealWatch()
