@@ -38,6 +38,7 @@ EXPECTED_FLAG = {
     "disk_filler": "disk-quota",
     "thread_flood": "crashed",
     "feedback_leak": "tampered",
+    "process_helper": "tampered",
 }
 HONEST = ("aa_honest", "zz_honest", "张伟", "jo hn")
 STUBS = ("李娜", "jo_hn")
@@ -172,19 +173,22 @@ def test_the_references_never_stand_in_for_the_students_own(batch):
     assert cells["test_conv_output_size"]["score"] == 0
 
 
-def test_the_graders_processes_are_out_of_reach(batch):
-    """process_reach opens every pipe of every other process of its uid through /proc/<pid>/fd,
-    from the kernel, from phase B and from a process that outlives the kernel, to forge the
-    stream of results ahead of the harness's and to read the references: it earns exactly what
-    its honest bug earns (the harness is not dumpable, and the results and references travel on
-    descriptors that bwrap's init, pid 1 of the sandbox, closes)."""
+@pytest.mark.parametrize("student", ["process_reach", "leftover_writer"])
+def test_the_graders_processes_and_results_are_out_of_reach(batch, student):
+    """Both sit on the honest bug of bug_output_size_ceil and earn exactly what it earns.
+    process_reach opens every pipe of every other process of its uid through /proc/<pid>/fd to
+    forge the stream of results ahead of the harness's and to read the references (the grader's
+    channels are socket pairs, which /proc does not open, and its processes are not dumpable).
+    leftover_writer leaves a process behind the kernel that rewrites phase B's results in WORK
+    with the right answers (the harness kills what phase A left before phase B starts, and
+    phase B's guard stops a process it would start: flagged)."""
     rows = batch["rows"]
-    cells = rows["process_reach"].notebooks["im2col.ipynb"]["cells"]
-    assert rows["process_reach"].score == rows["bug_output_size_ceil"].score < 13, \
-        (rows["process_reach"].flags, {gid: (c["score"], c["messages"][:1], c["visible_message"])
-                                       for gid, c in cells.items()})
+    cells = rows[student].notebooks["im2col.ipynb"]["cells"]
+    assert rows[student].score == rows["bug_output_size_ceil"].score < 13, \
+        (rows[student].flags, {gid: (c["score"], c["messages"][:1], c["visible_message"])
+                               for gid, c in cells.items()})
     assert cells["test_conv_output_size"]["score"] == 0
-    assert "crashed" not in rows["process_reach"].flags
+    assert "crashed" not in rows[student].flags
 
 
 def test_threads_stop_at_the_limit(batch):

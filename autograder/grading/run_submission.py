@@ -318,10 +318,17 @@ def _inside(filename, folders):
     return any(filename == f or filename.startswith(f.rstrip("/") + "/") for f in folders)
 
 
+# Python's audit events of starting a process: a process started from a student's function
+# would run without this guard (a fresh Python imports scipy and answers for it)
+PROCESS_EVENTS = frozenset({"os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn",
+                            "os.spawn", "subprocess.Popen", "pty.spawn"})
+
+
 def install_guard(audit, forbidden, course_codes, course_dir, off_limits=()):
     """Block, and report at once, what the student's code may not do, however it is spelled:
-    import a forbidden module (importlib, __import__, a lazy attribute of a package), or open
-    or list anything in `off_limits` (the course, the grader's package, the results).
+    import a forbidden module (importlib, __import__, a lazy attribute of a package), open
+    or list anything in `off_limits` (the course, the grader's package, the results), or start
+    a process.
 
     An audit hook cannot be removed once added. Walking out from the event: the course's own
     cells (`course_codes`), the course toolkit (`course_dir`) and this harness may do what they
@@ -363,6 +370,9 @@ def install_guard(audit, forbidden, course_codes, course_dir, off_limits=()):
             if students_frame():
                 audit.note(f"forbidden-import {args[0]}")
                 raise ImportError(f"{args[0]} may not be used in this course: write it with NumPy")
+        elif event in PROCESS_EVENTS and students_frame():
+            audit.note(f"process {event}")
+            raise PermissionError(f"{event}: a notebook may not start processes while it is graded")
         elif event in ("open", "os.listdir", "os.scandir") and args:
             path = off_limits_path(args[0])
             if path is not None and students_frame():
@@ -644,6 +654,15 @@ def main(argv):
         os.set_inheritable(fd, False)
     prepare(job_dir, work)
     phase_a(job_dir, work, job, audit)
+    if "--contained" in options:
+        # whatever the kernel left running (a process that left its session) would otherwise
+        # run beside phase B, without its guard, and could rewrite phase B's results in WORK
+        # before they are sent: kill(-1) reaches every process of the sandbox but this one and
+        # its pid 1 (only where the sandbox has a pid namespace or a uid of its own)
+        try:
+            os.kill(-1, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
     run_phase_b(job_dir, work, job, audit_fd, stream, references)
     audit.check_disk()
     return 0

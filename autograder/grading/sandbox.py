@@ -388,6 +388,8 @@ def run(job_dir, limits, second_stage=b"", hide=(), slot=0, isolation=BWRAP, wor
     argv = [os.fspath(python()), f"{inside_job}/run_submission.py", inside_job, inside_work,
             "--audit-fd", str(audit_w), "--results-fd", str(results_w), "--refs-fd", str(refs_r)]
     confined = isolation in (BWRAP, SETPRIV)
+    if sandbox or (root and confined):
+        argv.append("--contained")      # a pid namespace or a uid of its own: see the harness
     group = cgroup.make(f"cnn-grade-{os.getpid()}-{slot}-{time.monotonic_ns()}",
                         limits.nproc) if confined and os.geteuid() == 0 else None
     prefix = _limits_prefix(limits, uid, root and confined, confined and group is None, root)

@@ -23,7 +23,8 @@ its points):
 Flags:
 - tampered: the notebook claimed a test cell passed (it ran without error in
   the sandbox) but the same visible test fails on the recorded values here, or
-  the code assigns into numpy / the checker modules (static scan);
+  the code assigns into numpy / the checker modules (static scan), or it tried to
+  start a process while its functions were called (stopped by the guard);
 - hard-coded: a cell's visible tests pass, fewer than a quarter of its (at least
   4) hidden cases pass, AND the failing hidden results do not depend on the
   input (all the same value, or constant arrays such as zeros): an honest bug
@@ -567,6 +568,10 @@ def _flag_forbidden(cells, flags, student_code, calls, audit):
                              + "), which a notebook may not touch; the score is 0")
         for cell in cells.values():
             cell["score"] = 0.0
+    started = sorted({p.strip() for p in audit.get("process", [])})
+    if started:
+        flags.setdefault("tampered", "tried to start a process (" + ", ".join(started[:3])
+                                     + "), which a graded notebook may not do; it was stopped")
     if patches:
         flags.setdefault("tampered", "suspicious code (patching numpy or the checker, or files "
                                      "outside the submission): " + "; ".join(patches[:3]))
