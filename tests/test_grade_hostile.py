@@ -47,9 +47,9 @@ BAD_INPUT = {
     "no_notebook": "missing-notebook",
 }
 
-# Short enough that the infinite loop ends the batch in under a minute, not two and a half (it
-# met the wall limit of 150 s), with room for an honest 01 notebook on a loaded machine (4 s).
-LIMITS = Limits(wall=45, cell=8, call=3, memory_mb=1536)
+# Short enough that the infinite loop ends in half a minute, not two and a half (it met the wall
+# limit of 150 s), with room for an honest 01 notebook on a loaded machine (4-8 s).
+LIMITS = Limits(wall=30, cell=8, call=3, memory_mb=1536)
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="bubblewrap not installed")
 
