@@ -70,10 +70,6 @@ def own_cells_seconds(notebook):
     return total
 
 
-def verdict(ok):
-    return "PASS" if ok else "FAIL"
-
-
 def misgraded(row, references):
     """Why a row of this benchmark's batch is not a normal grading, or None.
 
@@ -168,7 +164,8 @@ def main():
             if value is None:
                 print(f"| {what} | {target} | not run | |")
                 continue
-            ok = "" if bound is None else verdict(value <= bound if side is max else value >= bound)
+            met = bound is not None and (value <= bound if side is max else value >= bound)
+            ok = "" if bound is None else "PASS" if met else "FAIL"
             print(f"| {what} | {target} | {value:.2f}{unit} | {ok} |")
 
 

@@ -55,7 +55,7 @@ def run_on_worker(root, assignment, use_sandbox, limits, name, notebook):
     return grader.sandboxed(name, nbformat.reads(notebook, as_version=4))
 
 
-def _cleanup_on_worker(dask_worker=None):
+def _cleanup_on_worker():
     with _graders_lock:
         for grader in _graders.values():
             grader.cleanup()

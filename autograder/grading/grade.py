@@ -230,12 +230,13 @@ class Grader:
                           sandbox.SETPRIV if use_sandbox == sandbox.SETPRIV else None)
         self.limits, self.log = limits or sandbox.Limits(), log
         self.remote = remote
-        if remote is None and self.isolation == sandbox.BWRAP:
-            sandbox.require_bwrap()
-        elif remote is None and self.isolation == sandbox.SETPRIV:
-            sandbox.require_setpriv()
-        elif remote is None:
-            log(sandbox.UNSAFE)
+        if remote is None:    # a cluster's workers check their own isolation
+            if self.isolation == sandbox.BWRAP:
+                sandbox.require_bwrap()
+            elif self.isolation == sandbox.SETPRIV:
+                sandbox.require_setpriv()
+            else:
+                log(sandbox.UNSAFE)
         self.jobs = remote.threads if remote else max(1, jobs or os.cpu_count() or 1)
         self.work = Path(tempfile.mkdtemp(prefix="cnn-grade-"))
         os.chmod(self.work, 0o711)
